@@ -1,0 +1,85 @@
+// swift-tools-version: 6.0
+// Lodestone: an open planning system for rare-earth magnet supply chains.
+//
+// Library targets do no file or network I/O and never exit the process; only the
+// executables (`lodestone`, `lodestone-bench`) touch disk, stdout and exit codes.
+// Dependencies point one way: Quantities ← Chemistry ← SupplyChain ← (ScenarioFormat,
+// Simulation, Planning, …) ← Reports ← executables.
+import PackageDescription
+
+let package = Package(
+  name: "Lodestone",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "lodestone", targets: ["lodestone"]),
+    .executable(name: "lodestone-bench", targets: ["lodestone-bench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+  ],
+  targets: [
+    // Units and dimensioned quantities; parses "450 t/yr". Leaf.
+    .target(name: "Quantities"),
+    // Elements, IUPAC atomic weights, formulae, element-basis conversion.
+    .target(name: "Chemistry", dependencies: ["Quantities"]),
+    // Scenario model and its validation.
+    .target(
+      name: "SupplyChain",
+      dependencies: ["Quantities", "Chemistry", .product(name: "Collections", package: "swift-collections")]),
+    // YAML ⇄ scenario with source locations; JSON Schema. Takes text, opens no files.
+    .target(name: "ScenarioFormat", dependencies: ["SupplyChain", "Yams"]),
+    // Monthly engine.
+    .target(name: "Simulation", dependencies: ["SupplyChain"]),
+    // COIN-OR CBC + CLP C interfaces (Debian coinor-libcbc-dev). Never link ClpSolver.
+    .systemLibrary(
+      name: "CCoinOR", pkgConfig: "cbc",
+      providers: [.apt(["coinor-libcbc-dev", "coinor-libclp-dev"])]),
+    // Domain-free LP/MIP modelling layer and solver backends.
+    .target(name: "Optimization", dependencies: ["CCoinOR"]),
+    // Solvent-extraction cascade design and simulation.
+    .target(name: "Separation", dependencies: ["Chemistry", "Quantities"]),
+    // Magnet grades, derating, working point, fields.
+    .target(
+      name: "Magnets", dependencies: ["Quantities", .product(name: "RealModule", package: "swift-numerics")]),
+    // Statistical process control. Leaf.
+    .target(name: "QualityControl", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+    // Tables, CSV/JSON, SVG charts, and the report builders of each capability.
+    .target(
+      name: "Reports",
+      dependencies: [
+        "Quantities", "Chemistry", "SupplyChain", "Simulation", "Separation", "Magnets", "QualityControl",
+        "Optimization",
+      ]),
+    // The command-line interface: the only place with files, stdout and exit codes.
+    .executableTarget(
+      name: "lodestone",
+      dependencies: [
+        "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
+        "Separation", "Magnets", "QualityControl", "Reports",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    // Benchmarks (run with `swift run -c release lodestone-bench`).
+    .executableTarget(
+      name: "lodestone-bench",
+      dependencies: [
+        "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
+        "Separation", "Magnets", "QualityControl", "Reports",
+      ]),
+    // Test helpers (not API): approx-equal, fixtures, golden files, running the CLI.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "QuantitiesTests", dependencies: ["Quantities", "TestSupport"]),
+    .testTarget(name: "ChemistryTests", dependencies: ["Chemistry", "TestSupport"]),
+    .testTarget(
+      name: "SupplyChainTests",
+      dependencies: ["SupplyChain", "ScenarioFormat", "Simulation", "TestSupport"]),
+    .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "TestSupport"]),
+    .testTarget(name: "SeparationTests", dependencies: ["Separation", "Chemistry", "TestSupport"]),
+    .testTarget(name: "MagnetsTests", dependencies: ["Magnets", "TestSupport"]),
+    .testTarget(name: "QualityControlTests", dependencies: ["QualityControl", "TestSupport"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+  ]
+)
