@@ -182,6 +182,8 @@ extension Scenario {
   }
 
   func recipeBalance(_ p: Process) -> [Diagnostic] {
+    // A process without inputs is a source: it extracts material across the system boundary.
+    guard !p.inputs.isEmpty else { return [] }
     let rows = recipeTable(p)
     var bad: [String] = []
     for r in rows {

@@ -1,0 +1,734 @@
+import Chemistry
+import Quantities
+import SupplyChain
+
+/// Why a scenario cannot be simulated.
+public struct SimulationError: Error, Sendable, CustomStringConvertible {
+  public let diagnostics: Diagnostics
+  public var description: String {
+    "The scenario has \(diagnostics.errors.count) error(s) and cannot be simulated:\n" + diagnostics.errors.map(\.description).joined(separator: "\n")
+  }
+}
+
+/// The deterministic monthly engine.
+///
+/// Each month, in order: shipments due arrive; contractual tolling inputs ship; links ship what
+/// destinations pull (process inputs at available capacity, demand, reserve targets — a base-stock
+/// rule over each link's lead time), split across origins by their surplus and capped by trade
+/// policies and link capacity; tolling returns ship; processes run upstream-to-downstream at the
+/// lesser of available capacity and inputs; demand is served by priority, then pro rata; reserves
+/// release to cover shortfalls of the sectors they serve and then fill from what is left.
+public struct SimulationEngine: Sendable {
+  public let scenario: Scenario
+  let c: Compiled
+
+  /// Compiles `scenario`; refuses one whose validation has errors.
+  public init(scenario: Scenario) throws(SimulationError) {
+    let d = scenario.validate()
+    guard !d.hasErrors else { throw SimulationError(diagnostics: d) }
+    self.scenario = scenario
+    self.c = Compiled(scenario)
+  }
+
+  /// Runs the whole horizon. `checkBalance` computes the element balance of every site-month.
+  public func run(variant: String? = nil, checkBalance: Bool = true) -> SimulationResult {
+    var state = State(c)
+    return state.run(scenario: scenario, variant: variant, checkBalance: checkBalance)
+  }
+}
+
+// MARK: - Compiled form: dense indices and per-month tables
+
+struct Compiled: Sendable {
+  struct Proc: Sendable {
+    var site: Int
+    var inputs: [(m: Int, a: Double)]
+    var outputs: [(m: Int, a: Double)]
+    /// kg of reference per month available, per month.
+    var available: [Double]
+    /// kg of each element lost per kg of reference.
+    var lossPerRef: [Double]
+  }
+
+  struct Channel: Sendable {
+    var link: Int
+    var from: Int
+    var to: Int
+    var m: Int
+    var lead: Int
+    var purpose: ShipmentSeries.Purpose
+    /// Indices of policies that cover this flow (countries and material), ignoring dates.
+    var policies: [Int]
+  }
+
+  struct DemandC: Sendable {
+    var site: Int
+    var m: Int
+    var priority: Int
+    /// kg required per month.
+    var required: [Double]
+  }
+
+  struct ReserveC: Sendable {
+    var site: Int
+    var m: Int
+    var target: Double
+    var initial: Double
+    var fillPerMonth: Double
+    var floor: Double
+    var fillFromIndex: Int
+    var covers: [Int]  // demand indices
+  }
+
+  struct AgreementC: Sendable {
+    var principal: Int
+    var processor: Int
+    var input: Int
+    var output: Int
+    var inputPerMonth: Double?
+    var share: Double
+    var active: [Bool]
+    var inChannel: Int?
+    var returnChannel: Int?
+    /// Processes at the processor that turn input into output.
+    var procs: [Int]
+  }
+
+  let T: Int, S: Int, M: Int, E: Int
+  let months: [YearMonth]
+  let w: [Double]  // M × E
+  let procs: [Proc]
+  let order: [Int]
+  let channels: [Channel]
+  let demands: [DemandC]
+  let reserves: [ReserveC]
+  let agreements: [AgreementC]
+  let policyKinds: [TradePolicy.Kind]
+  let policyActive: [[Bool]]  // policy × month
+  let linkCapacity: [Double?]  // kg per month
+  let ring: Int
+
+  init(_ s: Scenario) {
+    let months = s.calendar
+    T = months.count
+    self.months = months
+    S = s.sites.count
+    M = s.materials.count
+    E = s.elements.count
+    var siteIndex: [SiteID: Int] = [:]
+    for (i, x) in s.sites.enumerated() { siteIndex[x.id] = i }
+    var matIndex: [MaterialID: Int] = [:]
+    for (i, x) in s.materials.enumerated() { matIndex[x.id] = i }
+    var w = Array(repeating: 0.0, count: M * E)
+    for (i, m) in s.materials.enumerated() {
+      for (k, e) in s.elements.enumerated() { w[i * E + k] = m.composition.fraction(of: e) }
+    }
+    self.w = w
+    let E = self.E, M = self.M
+    let procs: [Proc] = s.processes.map { p in
+      let cap = p.capacity * secondsPerMonth
+      let ins = p.inputs.compactMap { t in matIndex[t.material].map { ($0, t.amount) } }
+      let outs = p.outputs.compactMap { t in matIndex[t.material].map { ($0, t.amount) } }
+      var loss = Array(repeating: 0.0, count: E)
+      if !ins.isEmpty {
+        for k in 0..<E {
+          let i = ins.reduce(0.0) { $0 + $1.1 * w[$1.0 * E + k] }
+          let o = outs.reduce(0.0) { $0 + $1.1 * w[$1.0 * E + k] }
+          loss[k] = max(0, i - o)
+        }
+      }
+      return Proc(
+        site: siteIndex[p.site] ?? 0, inputs: ins, outputs: outs,
+        available: months.map { cap * p.availability.factor(at: $0) }, lossPerRef: loss)
+    }
+    self.procs = procs
+    // Upstream-to-downstream order (Kahn), ties and cycles in file order.
+    var producers: [Int: [Int]] = [:]
+    for (i, p) in procs.enumerated() { for o in p.outputs { producers[o.m, default: []].append(i) } }
+    var indegree = Array(repeating: 0, count: procs.count)
+    var succ = Array(repeating: [Int](), count: procs.count)
+    for (j, p) in procs.enumerated() {
+      var preds = Set<Int>()
+      for inp in p.inputs { for i in producers[inp.m, default: []] where i != j { preds.insert(i) } }
+      for i in preds.sorted() {
+        succ[i].append(j)
+        indegree[j] += 1
+      }
+    }
+    var order: [Int] = []
+    var done = Array(repeating: false, count: procs.count)
+    while order.count < procs.count {
+      if let next = (0..<procs.count).first(where: { !done[$0] && indegree[$0] == 0 }) {
+        done[next] = true
+        order.append(next)
+        for j in succ[next] { indegree[j] -= 1 }
+      } else if let next = (0..<procs.count).first(where: { !done[$0] }) {
+        done[next] = true  // a cycle: break it in file order
+        order.append(next)
+        for j in succ[next] { indegree[j] -= 1 }
+      }
+    }
+    self.order = order
+
+    // Which materials each site needs (inputs, demand, reserves) and has (outputs, stocks).
+    var needs = Array(repeating: Set<Int>(), count: S)
+    var has = Array(repeating: Set<Int>(), count: S)
+    for p in procs {
+      for i in p.inputs { needs[p.site].insert(i.m) }
+      for o in p.outputs { has[p.site].insert(o.m) }
+    }
+    for d in s.demands { if let si = siteIndex[d.site], let m = matIndex[d.material] { needs[si].insert(m) } }
+    for r in s.reserves { if let si = siteIndex[r.site], let m = matIndex[r.material] { needs[si].insert(m) } }
+    for (si, x) in s.sites.enumerated() { for st in x.initialStocks { if let m = matIndex[st.material] { has[si].insert(m) } } }
+    // Materials reaching a site by links also count as "has" (transit hubs), to a fixed point.
+    var changed = true
+    while changed {
+      changed = false
+      for l in s.links {
+        guard let a = siteIndex[l.from], let b = siteIndex[l.to] else { continue }
+        for m in has[a] where (l.materials.isEmpty || l.materials.contains(s.materials[m].id)) && !has[b].contains(m) {
+          has[b].insert(m)
+          changed = true
+        }
+      }
+    }
+    var linkIndex: [LinkID: Int] = [:]
+    for (i, l) in s.links.enumerated() { linkIndex[l.id] = i }
+    let countries = s.sites.map(\.country)
+    func policiesFor(from: Int, to: Int, m: Int, agreement: AgreementID?) -> [Int] {
+      s.policies.indices.filter { k in
+        let p = s.policies[k]
+        if let a = agreement, p.exemptAgreements.contains(a) { return false }
+        return p.appliesTo(origin: countries[from], destination: countries[to]) && p.covers(s.materials[m])
+      }
+    }
+    var channels: [Channel] = []
+    for (li, l) in s.links.enumerated() {
+      guard let a = siteIndex[l.from], let b = siteIndex[l.to] else { continue }
+      let carried = l.materials.isEmpty ? Array(0..<M) : l.materials.compactMap { matIndex[$0] }
+      // A principal does not also sell a tolling input to its processor: that flow is the agreement's.
+      let tolled = Set(s.agreements.compactMap { ag -> Int? in
+        siteIndex[ag.principal] == a && siteIndex[ag.processor] == b ? matIndex[ag.input] : nil
+      })
+      for m in carried.sorted() where needs[b].contains(m) && has[a].contains(m) && !tolled.contains(m) {
+        channels.append(Channel(link: li, from: a, to: b, m: m, lead: l.leadTime, purpose: .trade, policies: policiesFor(from: a, to: b, m: m, agreement: nil)))
+      }
+    }
+    var agreements: [AgreementC] = []
+    for ag in s.agreements {
+      guard let pr = siteIndex[ag.principal], let pc = siteIndex[ag.processor], let rt = siteIndex[ag.returnTo],
+        let mi = matIndex[ag.input], let mo = matIndex[ag.output]
+      else { continue }
+      func channelFor(_ from: Int, _ to: Int, _ m: Int, _ purpose: ShipmentSeries.Purpose) -> Int? {
+        guard let li = s.links.firstIndex(where: { siteIndex[$0.from] == from && siteIndex[$0.to] == to && ($0.materials.isEmpty || $0.materials.contains(s.materials[m].id)) }) else { return nil }
+        channels.append(Channel(link: li, from: from, to: to, m: m, lead: s.links[li].leadTime, purpose: purpose, policies: policiesFor(from: from, to: to, m: m, agreement: ag.id)))
+        return channels.count - 1
+      }
+      let inC = channelFor(pr, pc, mi, .tollingInput(ag.id))
+      let retC = pc == rt ? nil : channelFor(pc, rt, mo, .tollingReturn(ag.id))
+      let ps = procs.indices.filter { procs[$0].site == pc && procs[$0].inputs.contains { $0.m == mi } && procs[$0].outputs.contains { $0.m == mo } }
+      agreements.append(
+        AgreementC(
+          principal: pr, processor: pc, input: mi, output: mo, inputPerMonth: ag.inputRate.map { $0 * secondsPerMonth },
+          share: ag.shareReturned, active: months.map { ag.isActive(at: $0) }, inChannel: inC, returnChannel: retC, procs: ps))
+    }
+    self.channels = channels
+    self.agreements = agreements
+    demands = s.demands.map { d in
+      let kgPerUnitSecond = d.intensity * secondsPerMonth
+      return DemandC(
+        site: siteIndex[d.site] ?? 0, m: matIndex[d.material] ?? 0, priority: d.priority,
+        required: months.enumerated().map { k, ym in d.units(at: ym, monthIndex: k) * kgPerUnitSecond })
+    }
+    reserves = s.reserves.map { r in
+      let si = siteIndex[r.site] ?? 0, m = matIndex[r.material] ?? 0
+      let covers = s.demands.indices.filter { k in
+        let d = s.demands[k]
+        return siteIndex[d.site] == si && matIndex[d.material] == m && (r.releaseTo.isEmpty || r.releaseTo.contains(d.sector))
+      }
+      let from = r.fillFrom.map { max(0, $0.months(since: s.start)) } ?? 0
+      return ReserveC(
+        site: si, m: m, target: r.target, initial: r.initial, fillPerMonth: r.fillRate.map { $0 * secondsPerMonth } ?? .infinity,
+        floor: r.floor, fillFromIndex: from, covers: covers)
+    }
+    policyKinds = s.policies.map(\.kind)
+    policyActive = s.policies.map { p in months.map { p.isActive(at: $0) } }
+    linkCapacity = s.links.map { $0.capacity.map { $0 * secondsPerMonth } }
+    var maxDelay = 0
+    for k in policyKinds { if case .licence(_, let d) = k { maxDelay = max(maxDelay, d) } }
+    ring = (s.links.map(\.leadTime).max() ?? 0) + maxDelay + 2
+  }
+}
+
+// MARK: - Mutable state of one run
+
+struct State {
+  let c: Compiled
+  var stock: [Double]  // S × M
+  var pipe: [Double]  // channel × ring
+  var inTransit: [Double]  // S × M
+  var reserveLevel: [Double]
+  var tollInput: [Double]  // principal's input held at the processor
+  var tollOwed: [Double]  // output owed to the principal, held at the processor
+
+  init(_ c: Compiled) {
+    self.c = c
+    stock = Array(repeating: 0, count: c.S * c.M)
+    pipe = Array(repeating: 0, count: c.channels.count * c.ring)
+    inTransit = Array(repeating: 0, count: c.S * c.M)
+    reserveLevel = c.reserves.map(\.initial)
+    tollInput = Array(repeating: 0, count: c.agreements.count)
+    tollOwed = Array(repeating: 0, count: c.agreements.count)
+  }
+
+  /// kg at site `s` of material `m` that belong to a tolling principal (not the site's to sell or use freely).
+  func held(_ s: Int, _ m: Int) -> Double {
+    var h = 0.0
+    for (a, ag) in c.agreements.enumerated() where ag.processor == s {
+      if ag.output == m { h += tollOwed[a] }
+      if ag.input == m { h += tollInput[a] }
+    }
+    return h
+  }
+
+  mutating func run(scenario: Scenario, variant: String?, checkBalance: Bool) -> SimulationResult {
+    let T = c.T, S = c.S, M = c.M, E = c.E
+    let nCh = c.channels.count
+    for (si, site) in scenario.sites.enumerated() {
+      for st in site.initialStocks {
+        if let m = scenario.materials.firstIndex(where: { $0.id == st.material }) { stock[si * M + m] += st.mass }
+      }
+    }
+    // Result arrays.
+    var activity = Array(repeating: Array(repeating: 0.0, count: T), count: c.procs.count)
+    var lossRec = Array(repeating: Array(repeating: Array(repeating: 0.0, count: T), count: E), count: c.procs.count)
+    var shipped = Array(repeating: Array(repeating: 0.0, count: T), count: nCh)
+    var delivered = Array(repeating: Array(repeating: 0.0, count: T), count: nCh)
+    var blocked = Array(repeating: Array(repeating: 0.0, count: T), count: nCh)
+    var stockRec = Array(repeating: Array(repeating: 0.0, count: T), count: S * M)
+    var reqRec = Array(repeating: Array(repeating: 0.0, count: T), count: S * M)
+    var met = Array(repeating: Array(repeating: 0.0, count: T), count: c.demands.count)
+    var fromReserve = Array(repeating: Array(repeating: 0.0, count: T), count: c.demands.count)
+    var resLevel = Array(repeating: Array(repeating: 0.0, count: T), count: c.reserves.count)
+    var resFill = resLevel, resRelease = resLevel
+    let zerosA = Array(repeating: Array(repeating: 0.0, count: T), count: c.agreements.count)
+    var tInShip = zerosA, tConv = zerosA, tMade = zerosA, tOwed = zerosA, tFee = zerosA, tRet = zerosA
+
+    // Balance bookkeeping per month (material level, converted to elements at month end).
+    var flowIn = Array(repeating: 0.0, count: S * M)  // arrivals + production
+    var flowOut = Array(repeating: 0.0, count: S * M)  // shipments + consumption + demand served
+    var opening = Array(repeating: 0.0, count: S * M)
+    var resOpen = Array(repeating: 0.0, count: c.reserves.count)
+    var lossSite = Array(repeating: 0.0, count: S * E)
+    var maxAbs = 0.0, maxRel = 0.0, checked = 0
+    var worst: (Int, Int, Int)?
+
+    var need = Array(repeating: 0.0, count: S * M)
+    var req = Array(repeating: 0.0, count: S * M)
+    var minLead = Array(repeating: Int.max, count: S * M)
+    for ch in c.channels where ch.purpose == .trade { minLead[ch.to * M + ch.m] = min(minLead[ch.to * M + ch.m], ch.lead) }
+    var surplus = Array(repeating: 0.0, count: S * M)
+    var potentialSum = Array(repeating: 0.0, count: S * M)
+    var request = Array(repeating: 0.0, count: nCh)
+    var allowed = Array(repeating: 0.0, count: nCh)
+    var delayOf = Array(repeating: 0, count: nCh)
+
+    for t in 0..<T {
+      if checkBalance {
+        opening = stock
+        for r in c.reserves.indices { resOpen[r] = reserveLevel[r] }
+        for i in flowIn.indices { flowIn[i] = 0; flowOut[i] = 0 }
+        for i in lossSite.indices { lossSite[i] = 0 }
+      }
+      // 1. Arrivals.
+      let slot = t % c.ring
+      for (k, ch) in c.channels.enumerated() {
+        let x = pipe[k * c.ring + slot]
+        guard x != 0 else { continue }
+        pipe[k * c.ring + slot] = 0
+        stock[ch.to * M + ch.m] += x
+        inTransit[ch.to * M + ch.m] -= x
+        delivered[k][t] += x
+        if checkBalance { flowIn[ch.to * M + ch.m] += x }
+        if case .tollingInput = ch.purpose, let a = c.agreements.firstIndex(where: { $0.inChannel == k }) { tollInput[a] += x }
+      }
+      // 2. Requirements this month.
+      for i in req.indices { req[i] = 0 }
+      for p in c.procs { for inp in p.inputs { req[p.site * M + inp.m] += p.available[t] * inp.a } }
+      for d in c.demands { req[d.site * M + d.m] += d.required[t] }
+      for (r, rc) in c.reserves.enumerated() where t >= rc.fillFromIndex {
+        req[rc.site * M + rc.m] += min(max(0, rc.target - reserveLevel[r]), rc.fillPerMonth)
+      }
+      for i in req.indices { reqRec[i][t] = req[i] }
+      // Surplus at origins: stock beyond this month's own requirement and what belongs to principals.
+      for s in 0..<S {
+        for m in 0..<M {
+          let i = s * M + m
+          surplus[i] = max(0, stock[i] - req[i] - held(s, m))
+        }
+      }
+      // 3a. Contractual tolling inputs (agreements with an input rate) ship first.
+      for (a, ag) in c.agreements.enumerated() where ag.active[t] && ag.inputPerMonth != nil {
+        shipTolling(a, ag, t, &surplus, &shipped, &blocked, &tInShip, &flowOut, checkBalance)
+      }
+      // 3b. Trade: destinations pull a base stock over the lead time.
+      for i in need.indices {
+        let lead = minLead[i] == Int.max ? 0 : minLead[i]
+        need[i] = max(0, req[i] * Double(lead + 1) - stock[i] - inTransit[i])
+        potentialSum[i] = 0
+      }
+      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade {
+        var f = 1.0
+        var delay = 0
+        for p in ch.policies where c.policyActive[p][t] {
+          switch c.policyKinds[p] {
+          case .ban: f = 0
+          case .licence(let approval, let d):
+            f *= approval
+            delay = max(delay, d)
+          case .quota: break
+          }
+        }
+        delayOf[k] = delay
+        allowed[k] = f  // policy factor for now
+        potentialSum[ch.to * M + ch.m] += surplus[ch.from * M + ch.m] * f
+      }
+      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade {
+        let di = ch.to * M + ch.m
+        let pot = surplus[ch.from * M + ch.m] * allowed[k]
+        request[k] = potentialSum[di] > 0 ? min(pot, need[di] * pot / potentialSum[di]) : 0
+        // What the destination would have asked of this origin without policy.
+        if allowed[k] < 1, !ch.policies.isEmpty {
+          let raw = surplus[ch.from * M + ch.m]
+          let rawSum = potentialSum[di] - pot + raw
+          let wanted = rawSum > 0 ? min(raw, need[di] * raw / rawSum) : 0
+          blocked[k][t] = max(0, wanted - request[k])
+        }
+      }
+      applyQuotasAndCapacity(t, &request, &blocked)
+      // Origins cannot ship more than their surplus.
+      var outgoing = Array(repeating: 0.0, count: S * M)
+      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade { outgoing[ch.from * M + ch.m] += request[k] }
+      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade {
+        let oi = ch.from * M + ch.m
+        let x = outgoing[oi] > surplus[oi] && outgoing[oi] > 0 ? request[k] * surplus[oi] / outgoing[oi] : request[k]
+        guard x > 0 else { continue }
+        dispatch(k, x, t, delay: delayOf[k])
+        shipped[k][t] += x
+        if checkBalance { flowOut[oi] += x }
+      }
+      for i in surplus.indices { surplus[i] = max(0, surplus[i] - outgoing[i]) }
+      // 3c. Tolling inputs without a contract rate take what surplus is left.
+      for (a, ag) in c.agreements.enumerated() where ag.active[t] && ag.inputPerMonth == nil {
+        shipTolling(a, ag, t, &surplus, &shipped, &blocked, &tInShip, &flowOut, checkBalance)
+      }
+      // 3d. Tolling returns: what is owed ships back.
+      for (a, ag) in c.agreements.enumerated() {
+        guard let k = ag.returnChannel, tollOwed[a] > 0 else { continue }
+        let oi = ag.processor * M + ag.output
+        var x = min(tollOwed[a], stock[oi])
+        let ch = c.channels[k]
+        var delay = 0
+        for p in ch.policies where c.policyActive[p][t] {
+          switch c.policyKinds[p] {
+          case .ban:
+            blocked[k][t] += x
+            x = 0
+          case .licence(let approval, let d):
+            blocked[k][t] += x * (1 - approval)
+            x *= approval
+            delay = max(delay, d)
+          case .quota(let q):
+            let cap = q * secondsPerMonth
+            if x > cap {
+              blocked[k][t] += x - cap
+              x = cap
+            }
+          }
+        }
+        guard x > 0 else { continue }
+        tollOwed[a] -= x
+        dispatch(k, x, t, delay: delay)
+        shipped[k][t] += x
+        tRet[a][t] += x
+        if checkBalance { flowOut[oi] += x }
+      }
+      // Same-month deliveries (lead time 0, no licence delay).
+      for (k, x) in pendingSameMonth {
+        let ch = c.channels[k]
+        stock[ch.to * M + ch.m] += x
+        delivered[k][t] += x
+        if checkBalance { flowIn[ch.to * M + ch.m] += x }
+        if case .tollingInput = ch.purpose, let a = c.agreements.firstIndex(where: { $0.inChannel == k }) { tollInput[a] += x }
+      }
+      pendingSameMonth.removeAll(keepingCapacity: true)
+      // 4. Production, upstream first.
+      for pi in c.order {
+        let p = c.procs[pi]
+        var x = p.available[t]
+        for inp in p.inputs {
+          let i = p.site * M + inp.m
+          x = min(x, max(0, stock[i] - (c.agreements.isEmpty ? 0 : heldInput(p.site, inp.m, pi))) / inp.a)
+        }
+        guard x > 0 else { continue }
+        // Tolled share of this run: pro rata to the principal's share of each tolled input.
+        for (a, ag) in c.agreements.enumerated() where ag.procs.contains(pi) && tollInput[a] > 0 {
+          guard let inp = p.inputs.first(where: { $0.m == ag.input }), let out = p.outputs.first(where: { $0.m == ag.output }) else { continue }
+          let i = p.site * M + ag.input
+          let used = x * inp.a
+          let principal = min(tollInput[a], stock[i] > 0 ? used * tollInput[a] / stock[i] : 0)
+          tollInput[a] -= principal
+          let made = principal / inp.a * out.a
+          tConv[a][t] += principal
+          tMade[a][t] += made
+          tOwed[a][t] += made * ag.share
+          tFee[a][t] += made * (1 - ag.share)
+          tollOwed[a] += made * ag.share
+        }
+        for inp in p.inputs {
+          let i = p.site * M + inp.m
+          stock[i] = max(0, stock[i] - x * inp.a)
+          if checkBalance { flowOut[i] += x * inp.a }
+        }
+        for out in p.outputs {
+          let i = p.site * M + out.m
+          stock[i] += x * out.a
+          if checkBalance { flowIn[i] += x * out.a }
+        }
+        activity[pi][t] = x
+        for e in 0..<E where p.lossPerRef[e] != 0 {
+          let l = x * p.lossPerRef[e]
+          lossRec[pi][e][t] = l
+          if checkBalance { lossSite[p.site * E + e] += l }
+        }
+      }
+      // 5. Demand by priority, then pro rata; 6. reserves release, then fill.
+      serveDemand(t, &met, &fromReserve, &resRelease, &flowOut, checkBalance)
+      for (r, rc) in c.reserves.enumerated() where t >= rc.fillFromIndex {
+        let i = rc.site * M + rc.m
+        let room = max(0, rc.target - reserveLevel[r])
+        let x = min(room, rc.fillPerMonth, max(0, stock[i] - held(rc.site, rc.m)))
+        guard x > 0 else { continue }
+        stock[i] -= x
+        reserveLevel[r] += x
+        resFill[r][t] += x
+      }
+      for i in stock.indices { stockRec[i][t] = stock[i] }
+      for r in c.reserves.indices { resLevel[r][t] = reserveLevel[r] }
+      // 7. Element balance of every site this month.
+      if checkBalance {
+        for s in 0..<S {
+          for e in 0..<E {
+            var delta = 0.0, through = 0.0, net = 0.0
+            for m in 0..<M {
+              let wv = c.w[m * E + e]
+              guard wv != 0 else { continue }
+              let i = s * M + m
+              delta += wv * (stock[i] - opening[i])
+              net += wv * (flowIn[i] - flowOut[i])
+              through += wv * (flowIn[i] + flowOut[i] + opening[i])
+            }
+            for (r, rc) in c.reserves.enumerated() where rc.site == s {
+              let wv = c.w[rc.m * E + e]
+              delta += wv * (reserveLevel[r] - resOpen[r])
+              through += wv * resOpen[r]
+            }
+            // Process losses leave the site: production − consumption already nets them out.
+            let residual = delta - net
+            let rel = through > 0 ? abs(residual) / through : 0
+            checked += 1
+            if abs(residual) > maxAbs { maxAbs = abs(residual) }
+            if rel > maxRel {
+              maxRel = rel
+              worst = (s, t, e)
+            }
+          }
+        }
+      }
+    }
+
+    // Assemble the result.
+    let sc = scenario
+    let procSeries: [ProcessSeries] = sc.processes.enumerated().map { pi, p in
+      let cp = c.procs[pi]
+      return ProcessSeries(
+        process: p.id, name: p.name, site: p.site, country: sc.sites[cp.site].country, stage: p.stage, reference: p.reference,
+        activity: activity[pi], available: cp.available,
+        inputs: p.inputs.map { t in (t.material, activity[pi].map { $0 * t.amount }) },
+        outputs: p.outputs.map { t in (t.material, activity[pi].map { $0 * t.amount }) },
+        losses: lossRec[pi])
+    }
+    let shipSeries: [ShipmentSeries] = c.channels.enumerated().map { k, ch in
+      ShipmentSeries(
+        link: sc.links[ch.link].id, from: sc.sites[ch.from].id, to: sc.sites[ch.to].id, fromCountry: sc.sites[ch.from].country,
+        toCountry: sc.sites[ch.to].country, material: sc.materials[ch.m].id, purpose: ch.purpose, shipped: shipped[k],
+        delivered: delivered[k], blocked: blocked[k])
+    }
+    var stockSeries: [StockSeries] = []
+    for s in 0..<S {
+      for m in 0..<M {
+        let i = s * M + m
+        guard stockRec[i].contains(where: { $0 != 0 }) || reqRec[i].contains(where: { $0 != 0 }) else { continue }
+        let cover = zip(stockRec[i], reqRec[i]).map { $1 > 0 ? $0 / $1 : Double.infinity }
+        stockSeries.append(StockSeries(site: sc.sites[s].id, material: sc.materials[m].id, level: stockRec[i], monthsOfCover: cover))
+      }
+    }
+    let demandSeries: [DemandSeries] = sc.demands.enumerated().map { k, d in
+      DemandSeries(
+        demand: d.id, sector: d.sector, site: d.site, material: d.material, endUnit: d.endUnit, intensity: d.intensity,
+        required: c.demands[k].required, met: met[k], fromReserve: fromReserve[k])
+    }
+    let reserveSeries: [ReserveSeries] = sc.reserves.enumerated().map { r, x in
+      ReserveSeries(reserve: x.id, site: x.site, material: x.material, level: resLevel[r], filled: resFill[r], released: resRelease[r])
+    }
+    var tollSeries: [TollingSeries] = []
+    var ai = 0
+    for ag in sc.agreements {
+      guard ai < c.agreements.count else { break }
+      tollSeries.append(
+        TollingSeries(
+          agreement: ag.id, input: ag.input, output: ag.output, inputShipped: tInShip[ai], inputConverted: tConv[ai],
+          outputMade: tMade[ai], outputOwed: tOwed[ai], feeInKind: tFee[ai], returned: tRet[ai]))
+      ai += 1
+    }
+    let worstTuple = worst.map { (sc.sites[$0.0].id, c.months[$0.1], sc.elements[$0.2]) }
+    return SimulationResult(
+      scenario: sc.name, variant: variant, months: c.months, elements: sc.elements, processes: procSeries, shipments: shipSeries,
+      stocks: stockSeries, demands: demandSeries, reserves: reserveSeries, tolling: tollSeries,
+      balance: BalanceReport(maxAbsolute: maxAbs, maxRelative: maxRel, worst: worstTuple, checked: checked))
+  }
+
+  /// Principal-owned input at a processor that process `pi` may not use (it may: it is the tolling process).
+  func heldInput(_ s: Int, _ m: Int, _ pi: Int) -> Double {
+    var h = 0.0
+    for (a, ag) in c.agreements.enumerated() where ag.processor == s && ag.input == m && !ag.procs.contains(pi) { h += tollInput[a] }
+    return h
+  }
+
+  /// Moves `x` kg out of the channel's origin and into the pipeline (or, with no delay, into
+  /// `pendingSameMonth`, delivered after this month's shipping round).
+  mutating func dispatch(_ k: Int, _ x: Double, _ t: Int, delay: Int) {
+    let ch = c.channels[k]
+    stock[ch.from * c.M + ch.m] -= x
+    if ch.lead + delay == 0 {
+      pendingSameMonth.append((k, x))
+      return
+    }
+    pipe[k * c.ring + (t + ch.lead + delay) % c.ring] += x
+    inTransit[ch.to * c.M + ch.m] += x
+  }
+
+  var pendingSameMonth: [(Int, Double)] = []
+
+  mutating func shipTolling(
+    _ a: Int, _ ag: Compiled.AgreementC, _ t: Int, _ surplus: inout [Double], _ shipped: inout [[Double]],
+    _ blocked: inout [[Double]], _ tInShip: inout [[Double]], _ flowOut: inout [Double], _ checkBalance: Bool
+  ) {
+    guard let k = ag.inChannel else { return }
+    let oi = ag.principal * c.M + ag.input
+    var x = min(surplus[oi], ag.inputPerMonth ?? .infinity)
+    guard x > 0 else { return }
+    var delay = 0
+    for p in c.channels[k].policies where c.policyActive[p][t] {
+      switch c.policyKinds[p] {
+      case .ban:
+        blocked[k][t] += x
+        x = 0
+      case .licence(let approval, let d):
+        blocked[k][t] += x * (1 - approval)
+        x *= approval
+        delay = max(delay, d)
+      case .quota(let q):
+        let cap = q * secondsPerMonth
+        if x > cap {
+          blocked[k][t] += x - cap
+          x = cap
+        }
+      }
+    }
+    if let cap = c.linkCapacity[c.channels[k].link] { x = min(x, cap) }
+    guard x > 0 else { return }
+    surplus[oi] -= x
+    dispatch(k, x, t, delay: delay)
+    shipped[k][t] += x
+    tInShip[a][t] += x
+    if checkBalance { flowOut[oi] += x }
+  }
+
+  /// Quotas cap the total of the flows they cover; link capacity caps each link's total.
+  mutating func applyQuotasAndCapacity(_ t: Int, _ request: inout [Double], _ blocked: inout [[Double]]) {
+    for (p, kind) in c.policyKinds.enumerated() where c.policyActive[p][t] {
+      guard case .quota(let q) = kind else { continue }
+      let cap = q * secondsPerMonth
+      var total = 0.0
+      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade && ch.policies.contains(p) { total += request[k] }
+      guard total > cap, total > 0 else { continue }
+      let f = cap / total
+      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade && ch.policies.contains(p) {
+        blocked[k][t] += request[k] * (1 - f)
+        request[k] *= f
+      }
+    }
+    var linkTotal = Array(repeating: 0.0, count: c.linkCapacity.count)
+    for (k, ch) in c.channels.enumerated() where ch.purpose == .trade { linkTotal[ch.link] += request[k] }
+    for (k, ch) in c.channels.enumerated() where ch.purpose == .trade {
+      if let cap = c.linkCapacity[ch.link], linkTotal[ch.link] > cap, linkTotal[ch.link] > 0 {
+        request[k] *= cap / linkTotal[ch.link]
+      }
+    }
+  }
+
+  mutating func serveDemand(
+    _ t: Int, _ met: inout [[Double]], _ fromReserve: inout [[Double]], _ resRelease: inout [[Double]], _ flowOut: inout [Double],
+    _ checkBalance: Bool
+  ) {
+    let M = c.M
+    // Group demands by (site, material) in first-appearance order.
+    var groups: [(Int, [Int])] = []
+    for (k, d) in c.demands.enumerated() {
+      let key = d.site * M + d.m
+      if let g = groups.firstIndex(where: { $0.0 == key }) { groups[g].1.append(k) } else { groups.append((key, [k])) }
+    }
+    for (key, ks) in groups {
+      let site = key / M, m = key % M
+      var available = max(0, stock[key] - held(site, m))
+      let served = allocate(ks.map { c.demands[$0].required[t] }, priorities: ks.map { c.demands[$0].priority }, available: available)
+      for (j, k) in ks.enumerated() {
+        met[k][t] += served[j]
+        stock[key] -= served[j]
+        available -= served[j]
+        if checkBalance { flowOut[key] += served[j] }
+      }
+      // Reserves at this site release to cover what is still short.
+      for (r, rc) in c.reserves.enumerated() where rc.site == site && rc.m == m {
+        let covered = ks.filter { rc.covers.contains($0) }
+        let short = covered.map { max(0, c.demands[$0].required[t] - met[$0][t]) }
+        let can = max(0, reserveLevel[r] - rc.floor)
+        guard can > 0, short.contains(where: { $0 > 0 }) else { continue }
+        let rel = allocate(short, priorities: covered.map { c.demands[$0].priority }, available: can)
+        for (j, k) in covered.enumerated() where rel[j] > 0 {
+          met[k][t] += rel[j]
+          fromReserve[k][t] += rel[j]
+          reserveLevel[r] -= rel[j]
+          resRelease[r][t] += rel[j]
+          if checkBalance { flowOut[key] += rel[j] }
+        }
+      }
+    }
+  }
+}
+
+/// Serves `required` amounts from `available`: highest priority (lowest number) first, pro rata within a priority.
+func allocate(_ required: [Double], priorities: [Int], available: Double) -> [Double] {
+  var out = Array(repeating: 0.0, count: required.count)
+  var left = max(0, available)
+  for p in Set(priorities).sorted() {
+    let idx = required.indices.filter { priorities[$0] == p }
+    let want = idx.reduce(0.0) { $0 + max(0, required[$1]) }
+    guard want > 0 else { continue }
+    let f = min(1, left / want)
+    for i in idx { out[i] = max(0, required[i]) * f }
+    left = max(0, left - want * f)
+  }
+  return out
+}
