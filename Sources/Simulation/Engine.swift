@@ -107,6 +107,14 @@ struct Compiled: Sendable {
   let policyActive: [[Bool]]  // policy × month
   let linkCapacity: [Double?]  // kg per month
   let ring: Int
+  /// Demands grouped by (site, material) in first-appearance order: (site × M + material, demand indices).
+  let demandGroups: [(key: Int, demands: [Int])]
+  /// The same demand indices sorted by priority (stable), per group key.
+  let demandOrder: [Int: [Int]]
+  /// For each site, the materials that can ever be stocked or flow there (for the balance check).
+  let siteMaterials: [[Int]]
+  /// Sites that process a tolling agreement (where principal-owned stock is held).
+  let processorSites: Set<Int>
 
   init(_ s: Scenario) {
     let months = s.calendar
@@ -257,6 +265,26 @@ struct Compiled: Sendable {
     var maxDelay = 0
     for k in policyKinds { if case .licence(_, let d) = k { maxDelay = max(maxDelay, d) } }
     ring = (s.links.map(\.leadTime).max() ?? 0) + maxDelay + 2
+    var groups: [(key: Int, demands: [Int])] = []
+    for (k, d) in demands.enumerated() {
+      let key = d.site * M + d.m
+      if let g = groups.firstIndex(where: { $0.key == key }) { groups[g].demands.append(k) } else { groups.append((key, [k])) }
+    }
+    demandGroups = groups
+    var orderMap: [Int: [Int]] = [:]
+    let demands = self.demands
+    for g in groups {
+      orderMap[g.key] = g.demands.enumerated().sorted { (demands[$0.element].priority, $0.offset) < (demands[$1.element].priority, $1.offset) }.map(\.element)
+    }
+    demandOrder = orderMap
+    var touched = Array(repeating: Set<Int>(), count: S)
+    for si in 0..<S { touched[si] = needs[si].union(has[si]) }
+    for ch in channels {
+      touched[ch.from].insert(ch.m)
+      touched[ch.to].insert(ch.m)
+    }
+    siteMaterials = touched.map { $0.sorted() }
+    processorSites = Set(agreements.map(\.processor))
   }
 }
 
@@ -283,6 +311,7 @@ struct State {
 
   /// kg at site `s` of material `m` that belong to a tolling principal (not the site's to sell or use freely).
   func held(_ s: Int, _ m: Int) -> Double {
+    guard c.processorSites.contains(s) else { return 0 }
     var h = 0.0
     for (a, ag) in c.agreements.enumerated() where ag.processor == s {
       if ag.output == m { h += tollOwed[a] }
@@ -332,6 +361,7 @@ struct State {
     var request = Array(repeating: 0.0, count: nCh)
     var allowed = Array(repeating: 0.0, count: nCh)
     var delayOf = Array(repeating: 0, count: nCh)
+    var outgoing = Array(repeating: 0.0, count: S * M)
 
     for t in 0..<T {
       if checkBalance {
@@ -362,9 +392,10 @@ struct State {
       for i in req.indices { reqRec[i][t] = req[i] }
       // Surplus at origins: stock beyond this month's own requirement and what belongs to principals.
       for s in 0..<S {
-        for m in 0..<M {
+        let isProcessor = c.processorSites.contains(s)
+        for m in c.siteMaterials[s] {
           let i = s * M + m
-          surplus[i] = max(0, stock[i] - req[i] - held(s, m))
+          surplus[i] = max(0, stock[i] - req[i] - (isProcessor ? held(s, m) : 0))
         }
       }
       // 3a. Contractual tolling inputs (agreements with an input rate) ship first.
@@ -407,7 +438,7 @@ struct State {
       }
       applyQuotasAndCapacity(t, &request, &blocked)
       // Origins cannot ship more than their surplus.
-      var outgoing = Array(repeating: 0.0, count: S * M)
+      for ch in c.channels where ch.purpose == .trade { outgoing[ch.from * M + ch.m] = 0 }
       for (k, ch) in c.channels.enumerated() where ch.purpose == .trade { outgoing[ch.from * M + ch.m] += request[k] }
       for (k, ch) in c.channels.enumerated() where ch.purpose == .trade {
         let oi = ch.from * M + ch.m
@@ -417,7 +448,13 @@ struct State {
         shipped[k][t] += x
         if checkBalance { flowOut[oi] += x }
       }
-      for i in surplus.indices { surplus[i] = max(0, surplus[i] - outgoing[i]) }
+      for ch in c.channels where ch.purpose == .trade {
+        let oi = ch.from * M + ch.m
+        if outgoing[oi] > 0 {
+          surplus[oi] = max(0, surplus[oi] - outgoing[oi])
+          outgoing[oi] = 0
+        }
+      }
       // 3c. Tolling inputs without a contract rate take what surplus is left.
       for (a, ag) in c.agreements.enumerated() where ag.active[t] && ag.inputPerMonth == nil {
         shipTolling(a, ag, t, &surplus, &shipped, &blocked, &tInShip, &flowOut, checkBalance)
@@ -520,7 +557,7 @@ struct State {
         for s in 0..<S {
           for e in 0..<E {
             var delta = 0.0, through = 0.0, net = 0.0
-            for m in 0..<M {
+            for m in c.siteMaterials[s] {
               let wv = c.w[m * E + e]
               guard wv != 0 else { continue }
               let i = s * M + m
@@ -683,21 +720,30 @@ struct State {
     _ checkBalance: Bool
   ) {
     let M = c.M
-    // Group demands by (site, material) in first-appearance order.
-    var groups: [(Int, [Int])] = []
-    for (k, d) in c.demands.enumerated() {
-      let key = d.site * M + d.m
-      if let g = groups.firstIndex(where: { $0.0 == key }) { groups[g].1.append(k) } else { groups.append((key, [k])) }
-    }
-    for (key, ks) in groups {
+    for (key, ks) in c.demandGroups {
       let site = key / M, m = key % M
       var available = max(0, stock[key] - held(site, m))
-      let served = allocate(ks.map { c.demands[$0].required[t] }, priorities: ks.map { c.demands[$0].priority }, available: available)
-      for (j, k) in ks.enumerated() {
-        met[k][t] += served[j]
-        stock[key] -= served[j]
-        available -= served[j]
-        if checkBalance { flowOut[key] += served[j] }
+      // Priority tiers in ascending order; pro rata within a tier (no allocation on this path).
+      var tierStart = 0
+      let order = c.demandOrder[key] ?? ks
+      while tierStart < order.count {
+        let p = c.demands[order[tierStart]].priority
+        var tierEnd = tierStart
+        var want = 0.0
+        while tierEnd < order.count && c.demands[order[tierEnd]].priority == p {
+          want += c.demands[order[tierEnd]].required[t]
+          tierEnd += 1
+        }
+        let f = want > 0 ? min(1, available / want) : 0
+        for j in tierStart..<tierEnd {
+          let k = order[j]
+          let x = c.demands[k].required[t] * f
+          met[k][t] += x
+          stock[key] -= x
+          if checkBalance { flowOut[key] += x }
+        }
+        available = max(0, available - want * f)
+        tierStart = tierEnd
       }
       // Reserves at this site release to cover what is still short.
       for (r, rc) in c.reserves.enumerated() where rc.site == site && rc.m == m {

@@ -54,7 +54,7 @@ public struct ScenarioGenerator: Sendable {
       }
       materials.append(Material(id: MaterialID("m\(k)"), name: "Material \(k)", form: k == self.materials - 1 ? .magnet : .intermediate, composition: Composition(f)))
     }
-    let layers = self.materials  // layer k makes material k
+    let layers = min(self.materials, self.sites)  // layer k makes material k
     let countries = ["IN", "CN", "JP", "KR", "US"]
     var sites: [Site] = []
     var layerOf: [Int] = []
@@ -95,10 +95,19 @@ public struct ScenarioGenerator: Sendable {
       }
     }
     var links: [Link] = []
-    for (i, li) in layerOf.enumerated() {
-      for (j, lj) in layerOf.enumerated() where lj == li + 1 && (rng.uniform() < 0.7 || j == i + 1) {
+    var byLayer = Array(repeating: [Int](), count: layers)
+    for (i, l) in layerOf.enumerated() { byLayer[l].append(i) }
+    for (i, li) in layerOf.enumerated() where li + 1 < layers {
+      // Each site ships to up to three sites of the next layer (always including the first).
+      let next = byLayer[li + 1]
+      guard let firstNext = next.first else { continue }
+      var targets = [firstNext]
+      for _ in 0..<2 where next.count > 1 { targets.append(next[Int(rng.next() % UInt64(next.count))]) }
+      if i + 1 < layerOf.count, layerOf[i + 1] == li + 1 { targets.append(i + 1) }
+      for j in Set(targets).sorted() {
+        let lj = li + 1
         let cap: Double? = rng.uniform() < 0.3 ? (2e5 * rng.uniform()) / secondsPerYear : nil
-        links.append(Link(id: LinkID("l\(i)-\(j)"), from: SiteID("s\(i)"), to: SiteID("s\(j)"), materials: [MaterialID("m\(li)")], leadTime: Int(rng.next() % 4), capacity: cap))
+        links.append(Link(id: LinkID("l\(i)-\(j)"), from: SiteID("s\(i)"), to: SiteID("s\(j)"), materials: [MaterialID("m\(lj - 1)")], leadTime: Int(rng.next() % 4), capacity: cap))
       }
     }
     let last = layers - 1

@@ -158,8 +158,8 @@ import TestSupport
 
 /// Invariants over generated networks (seeds are labelled so a failure names its case).
 @Suite struct EngineInvariants {
-  @Test(arguments: 0..<40) func balancesAndBounds(seed: Int) throws {
-    let g = ScenarioGenerator(sites: 4 + seed % 9, materials: 2 + seed % 4, months: 36)
+  @Test(arguments: 0..<200) func balancesAndBounds(seed: Int) throws {
+    let g = ScenarioGenerator(sites: 2 + seed % 13, materials: 2 + seed % 6, months: 36)
     let s = g.make(seed: UInt64(seed))
     let diagnostics = s.validate()
     #expect(!diagnostics.hasErrors, "seed \(seed): \(diagnostics)")
