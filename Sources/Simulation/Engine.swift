@@ -107,14 +107,22 @@ struct Compiled: Sendable {
   let policyActive: [[Bool]]  // policy × month
   let linkCapacity: [Double?]  // kg per month
   let ring: Int
-  /// Demands grouped by (site, material) in first-appearance order: (site × M + material, demand indices).
+  /// Demands grouped by (site, material) in first-appearance order: (site × M + material,
+  /// demand indices sorted by priority, stable).
   let demandGroups: [(key: Int, demands: [Int])]
-  /// The same demand indices sorted by priority (stable), per group key.
-  let demandOrder: [Int: [Int]]
   /// For each site, the materials that can ever be stocked or flow there (for the balance check).
   let siteMaterials: [[Int]]
-  /// Sites that process a tolling agreement (where principal-owned stock is held).
-  let processorSites: Set<Int>
+  /// True for sites that process a tolling agreement (where principal-owned stock is held).
+  let isProcessor: [Bool]
+  // Channel fields as flat arrays (the hot loops read these, not `channels`).
+  let chFrom: [Int], chTo: [Int], chM: [Int], chLead: [Int], chLink: [Int]
+  let chPolicies: [[Int]]
+  /// The agreement whose tolling input a channel carries, or -1.
+  let chAgreementIn: [Int]
+  /// Indices of market (trade) channels.
+  let tradeChannels: [Int]
+  /// policy × month, flat.
+  let policyOn: [Bool]
 
   init(_ s: Scenario) {
     let months = s.calendar
@@ -270,13 +278,10 @@ struct Compiled: Sendable {
       let key = d.site * M + d.m
       if let g = groups.firstIndex(where: { $0.key == key }) { groups[g].demands.append(k) } else { groups.append((key, [k])) }
     }
-    demandGroups = groups
-    var orderMap: [Int: [Int]] = [:]
-    let demands = self.demands
-    for g in groups {
-      orderMap[g.key] = g.demands.enumerated().sorted { (demands[$0.element].priority, $0.offset) < (demands[$1.element].priority, $1.offset) }.map(\.element)
+    let demandsLocal = self.demands
+    demandGroups = groups.map { g in
+      (g.key, g.demands.enumerated().sorted { (demandsLocal[$0.element].priority, $0.offset) < (demandsLocal[$1.element].priority, $1.offset) }.map(\.element))
     }
-    demandOrder = orderMap
     var touched = Array(repeating: Set<Int>(), count: S)
     for si in 0..<S { touched[si] = needs[si].union(has[si]) }
     for ch in channels {
@@ -284,7 +289,18 @@ struct Compiled: Sendable {
       touched[ch.to].insert(ch.m)
     }
     siteMaterials = touched.map { $0.sorted() }
-    processorSites = Set(agreements.map(\.processor))
+    var isProc = Array(repeating: false, count: S)
+    for a in agreements { isProc[a.processor] = true }
+    isProcessor = isProc
+    chFrom = channels.map(\.from)
+    chTo = channels.map(\.to)
+    chM = channels.map(\.m)
+    chLead = channels.map(\.lead)
+    chLink = channels.map(\.link)
+    chPolicies = channels.map(\.policies)
+    chAgreementIn = channels.indices.map { k in agreements.firstIndex { $0.inChannel == k } ?? -1 }
+    tradeChannels = channels.indices.filter { channels[$0].purpose == .trade }
+    policyOn = policyActive.flatMap { $0 }
   }
 }
 
@@ -311,7 +327,7 @@ struct State {
 
   /// kg at site `s` of material `m` that belong to a tolling principal (not the site's to sell or use freely).
   func held(_ s: Int, _ m: Int) -> Double {
-    guard c.processorSites.contains(s) else { return 0 }
+    guard c.isProcessor[s] else { return 0 }
     var h = 0.0
     for (a, ag) in c.agreements.enumerated() where ag.processor == s {
       if ag.output == m { h += tollOwed[a] }
@@ -329,18 +345,18 @@ struct State {
       }
     }
     // Result arrays.
-    var activity = Array(repeating: Array(repeating: 0.0, count: T), count: c.procs.count)
-    var lossRec = Array(repeating: Array(repeating: Array(repeating: 0.0, count: T), count: E), count: c.procs.count)
-    var shipped = Array(repeating: Array(repeating: 0.0, count: T), count: nCh)
-    var delivered = Array(repeating: Array(repeating: 0.0, count: T), count: nCh)
-    var blocked = Array(repeating: Array(repeating: 0.0, count: T), count: nCh)
-    var stockRec = Array(repeating: Array(repeating: 0.0, count: T), count: S * M)
-    var reqRec = Array(repeating: Array(repeating: 0.0, count: T), count: S * M)
-    var met = Array(repeating: Array(repeating: 0.0, count: T), count: c.demands.count)
-    var fromReserve = Array(repeating: Array(repeating: 0.0, count: T), count: c.demands.count)
-    var resLevel = Array(repeating: Array(repeating: 0.0, count: T), count: c.reserves.count)
+    var activity = Array(repeating: 0.0, count: T * c.procs.count)
+    var lossRec = Array(repeating: 0.0, count: T * E * c.procs.count)
+    var shipped = Array(repeating: 0.0, count: T * nCh)
+    var delivered = Array(repeating: 0.0, count: T * nCh)
+    var blocked = Array(repeating: 0.0, count: T * nCh)
+    var stockRec = Array(repeating: 0.0, count: T * S * M)
+    var reqRec = Array(repeating: 0.0, count: T * S * M)
+    var met = Array(repeating: 0.0, count: T * c.demands.count)
+    var fromReserve = Array(repeating: 0.0, count: T * c.demands.count)
+    var resLevel = Array(repeating: 0.0, count: T * c.reserves.count)
     var resFill = resLevel, resRelease = resLevel
-    let zerosA = Array(repeating: Array(repeating: 0.0, count: T), count: c.agreements.count)
+    let zerosA = Array(repeating: 0.0, count: T * c.agreements.count)
     var tInShip = zerosA, tConv = zerosA, tMade = zerosA, tOwed = zerosA, tFee = zerosA, tRet = zerosA
 
     // Balance bookkeeping per month (material level, converted to elements at month end).
@@ -355,7 +371,7 @@ struct State {
     var need = Array(repeating: 0.0, count: S * M)
     var req = Array(repeating: 0.0, count: S * M)
     var minLead = Array(repeating: Int.max, count: S * M)
-    for ch in c.channels where ch.purpose == .trade { minLead[ch.to * M + ch.m] = min(minLead[ch.to * M + ch.m], ch.lead) }
+    for k in c.tradeChannels { minLead[c.chTo[k] * M + c.chM[k]] = min(minLead[c.chTo[k] * M + c.chM[k]], c.chLead[k]) }
     var surplus = Array(repeating: 0.0, count: S * M)
     var potentialSum = Array(repeating: 0.0, count: S * M)
     var request = Array(repeating: 0.0, count: nCh)
@@ -372,15 +388,16 @@ struct State {
       }
       // 1. Arrivals.
       let slot = t % c.ring
-      for (k, ch) in c.channels.enumerated() {
+      for k in 0..<nCh {
         let x = pipe[k * c.ring + slot]
         guard x != 0 else { continue }
         pipe[k * c.ring + slot] = 0
-        stock[ch.to * M + ch.m] += x
-        inTransit[ch.to * M + ch.m] -= x
-        delivered[k][t] += x
-        if checkBalance { flowIn[ch.to * M + ch.m] += x }
-        if case .tollingInput = ch.purpose, let a = c.agreements.firstIndex(where: { $0.inChannel == k }) { tollInput[a] += x }
+        let i = c.chTo[k] * M + c.chM[k]
+        stock[i] += x
+        inTransit[i] -= x
+        delivered[k * T + t] += x
+        if checkBalance { flowIn[i] += x }
+        if c.chAgreementIn[k] >= 0 { tollInput[c.chAgreementIn[k]] += x }
       }
       // 2. Requirements this month.
       for i in req.indices { req[i] = 0 }
@@ -389,10 +406,10 @@ struct State {
       for (r, rc) in c.reserves.enumerated() where t >= rc.fillFromIndex {
         req[rc.site * M + rc.m] += min(max(0, rc.target - reserveLevel[r]), rc.fillPerMonth)
       }
-      for i in req.indices { reqRec[i][t] = req[i] }
+      for i in req.indices { reqRec[i * T + t] = req[i] }
       // Surplus at origins: stock beyond this month's own requirement and what belongs to principals.
       for s in 0..<S {
-        let isProcessor = c.processorSites.contains(s)
+        let isProcessor = c.isProcessor[s]
         for m in c.siteMaterials[s] {
           let i = s * M + m
           surplus[i] = max(0, stock[i] - req[i] - (isProcessor ? held(s, m) : 0))
@@ -408,10 +425,10 @@ struct State {
         need[i] = max(0, req[i] * Double(lead + 1) - stock[i] - inTransit[i])
         potentialSum[i] = 0
       }
-      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade {
+      for k in c.tradeChannels {
         var f = 1.0
         var delay = 0
-        for p in ch.policies where c.policyActive[p][t] {
+        for p in c.chPolicies[k] where c.policyOn[p * c.T + t] {
           switch c.policyKinds[p] {
           case .ban: f = 0
           case .licence(let approval, let d):
@@ -422,34 +439,34 @@ struct State {
         }
         delayOf[k] = delay
         allowed[k] = f  // policy factor for now
-        potentialSum[ch.to * M + ch.m] += surplus[ch.from * M + ch.m] * f
+        potentialSum[c.chTo[k] * M + c.chM[k]] += surplus[c.chFrom[k] * M + c.chM[k]] * f
       }
-      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade {
-        let di = ch.to * M + ch.m
-        let pot = surplus[ch.from * M + ch.m] * allowed[k]
+      for k in c.tradeChannels {
+        let di = c.chTo[k] * M + c.chM[k]
+        let pot = surplus[c.chFrom[k] * M + c.chM[k]] * allowed[k]
         request[k] = potentialSum[di] > 0 ? min(pot, need[di] * pot / potentialSum[di]) : 0
         // What the destination would have asked of this origin without policy.
-        if allowed[k] < 1, !ch.policies.isEmpty {
-          let raw = surplus[ch.from * M + ch.m]
+        if allowed[k] < 1, !c.chPolicies[k].isEmpty {
+          let raw = surplus[c.chFrom[k] * M + c.chM[k]]
           let rawSum = potentialSum[di] - pot + raw
           let wanted = rawSum > 0 ? min(raw, need[di] * raw / rawSum) : 0
-          blocked[k][t] = max(0, wanted - request[k])
+          blocked[(k) * c.T + t] = max(0, wanted - request[k])
         }
       }
       applyQuotasAndCapacity(t, &request, &blocked)
       // Origins cannot ship more than their surplus.
-      for ch in c.channels where ch.purpose == .trade { outgoing[ch.from * M + ch.m] = 0 }
-      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade { outgoing[ch.from * M + ch.m] += request[k] }
-      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade {
-        let oi = ch.from * M + ch.m
+      for k in c.tradeChannels { outgoing[c.chFrom[k] * M + c.chM[k]] = 0 }
+      for k in c.tradeChannels { outgoing[c.chFrom[k] * M + c.chM[k]] += request[k] }
+      for k in c.tradeChannels {
+        let oi = c.chFrom[k] * M + c.chM[k]
         let x = outgoing[oi] > surplus[oi] && outgoing[oi] > 0 ? request[k] * surplus[oi] / outgoing[oi] : request[k]
         guard x > 0 else { continue }
         dispatch(k, x, t, delay: delayOf[k])
-        shipped[k][t] += x
+        shipped[(k) * c.T + t] += x
         if checkBalance { flowOut[oi] += x }
       }
-      for ch in c.channels where ch.purpose == .trade {
-        let oi = ch.from * M + ch.m
+      for k in c.tradeChannels {
+        let oi = c.chFrom[k] * M + c.chM[k]
         if outgoing[oi] > 0 {
           surplus[oi] = max(0, surplus[oi] - outgoing[oi])
           outgoing[oi] = 0
@@ -466,19 +483,19 @@ struct State {
         var x = min(tollOwed[a], stock[oi])
         let ch = c.channels[k]
         var delay = 0
-        for p in ch.policies where c.policyActive[p][t] {
+        for p in c.chPolicies[k] where c.policyOn[p * c.T + t] {
           switch c.policyKinds[p] {
           case .ban:
-            blocked[k][t] += x
+            blocked[(k) * c.T + t] += x
             x = 0
           case .licence(let approval, let d):
-            blocked[k][t] += x * (1 - approval)
+            blocked[(k) * c.T + t] += x * (1 - approval)
             x *= approval
             delay = max(delay, d)
           case .quota(let q):
             let cap = q * secondsPerMonth
             if x > cap {
-              blocked[k][t] += x - cap
+              blocked[(k) * c.T + t] += x - cap
               x = cap
             }
           }
@@ -486,16 +503,16 @@ struct State {
         guard x > 0 else { continue }
         tollOwed[a] -= x
         dispatch(k, x, t, delay: delay)
-        shipped[k][t] += x
-        tRet[a][t] += x
+        shipped[(k) * c.T + t] += x
+        tRet[(a) * c.T + t] += x
         if checkBalance { flowOut[oi] += x }
       }
       // Same-month deliveries (lead time 0, no licence delay).
       for (k, x) in pendingSameMonth {
         let ch = c.channels[k]
-        stock[ch.to * M + ch.m] += x
-        delivered[k][t] += x
-        if checkBalance { flowIn[ch.to * M + ch.m] += x }
+        stock[c.chTo[k] * M + c.chM[k]] += x
+        delivered[(k) * c.T + t] += x
+        if checkBalance { flowIn[c.chTo[k] * M + c.chM[k]] += x }
         if case .tollingInput = ch.purpose, let a = c.agreements.firstIndex(where: { $0.inChannel == k }) { tollInput[a] += x }
       }
       pendingSameMonth.removeAll(keepingCapacity: true)
@@ -516,10 +533,10 @@ struct State {
           let principal = min(tollInput[a], stock[i] > 0 ? used * tollInput[a] / stock[i] : 0)
           tollInput[a] -= principal
           let made = principal / inp.a * out.a
-          tConv[a][t] += principal
-          tMade[a][t] += made
-          tOwed[a][t] += made * ag.share
-          tFee[a][t] += made * (1 - ag.share)
+          tConv[(a) * c.T + t] += principal
+          tMade[(a) * c.T + t] += made
+          tOwed[(a) * c.T + t] += made * ag.share
+          tFee[(a) * c.T + t] += made * (1 - ag.share)
           tollOwed[a] += made * ag.share
         }
         for inp in p.inputs {
@@ -532,10 +549,10 @@ struct State {
           stock[i] += x * out.a
           if checkBalance { flowIn[i] += x * out.a }
         }
-        activity[pi][t] = x
+        activity[(pi) * c.T + t] = x
         for e in 0..<E where p.lossPerRef[e] != 0 {
           let l = x * p.lossPerRef[e]
-          lossRec[pi][e][t] = l
+          lossRec[(pi * c.E + e) * c.T + t] = l
           if checkBalance { lossSite[p.site * E + e] += l }
         }
       }
@@ -548,10 +565,10 @@ struct State {
         guard x > 0 else { continue }
         stock[i] -= x
         reserveLevel[r] += x
-        resFill[r][t] += x
+        resFill[(r) * c.T + t] += x
       }
-      for i in stock.indices { stockRec[i][t] = stock[i] }
-      for r in c.reserves.indices { resLevel[r][t] = reserveLevel[r] }
+      for i in stock.indices { stockRec[i * T + t] = stock[i] }
+      for r in c.reserves.indices { resLevel[r * T + t] = reserveLevel[r] }
       // 7. Element balance of every site this month.
       if checkBalance {
         for s in 0..<S {
@@ -590,33 +607,34 @@ struct State {
       let cp = c.procs[pi]
       return ProcessSeries(
         process: p.id, name: p.name, site: p.site, country: sc.sites[cp.site].country, stage: p.stage, reference: p.reference,
-        activity: activity[pi], available: cp.available,
-        inputs: p.inputs.map { t in (t.material, activity[pi].map { $0 * t.amount }) },
-        outputs: p.outputs.map { t in (t.material, activity[pi].map { $0 * t.amount }) },
-        losses: lossRec[pi])
+        activity: Array(activity[(pi) * T..<(pi + 1) * T]), available: cp.available,
+        inputs: p.inputs.map { t in (t.material, Array(activity[(pi) * T..<(pi + 1) * T]).map { $0 * t.amount }) },
+        outputs: p.outputs.map { t in (t.material, Array(activity[(pi) * T..<(pi + 1) * T]).map { $0 * t.amount }) },
+        losses: (0..<E).map { e in Array(lossRec[(pi * E + e) * T..<(pi * E + e + 1) * T]) })
     }
     let shipSeries: [ShipmentSeries] = c.channels.enumerated().map { k, ch in
       ShipmentSeries(
-        link: sc.links[ch.link].id, from: sc.sites[ch.from].id, to: sc.sites[ch.to].id, fromCountry: sc.sites[ch.from].country,
-        toCountry: sc.sites[ch.to].country, material: sc.materials[ch.m].id, purpose: ch.purpose, shipped: shipped[k],
-        delivered: delivered[k], blocked: blocked[k])
+        link: sc.links[c.chLink[k]].id, from: sc.sites[c.chFrom[k]].id, to: sc.sites[c.chTo[k]].id, fromCountry: sc.sites[c.chFrom[k]].country,
+        toCountry: sc.sites[c.chTo[k]].country, material: sc.materials[c.chM[k]].id, purpose: ch.purpose, shipped: Array(shipped[(k) * T..<(k + 1) * T]),
+        delivered: Array(delivered[(k) * T..<(k + 1) * T]), blocked: Array(blocked[(k) * T..<(k + 1) * T]))
     }
     var stockSeries: [StockSeries] = []
     for s in 0..<S {
       for m in 0..<M {
         let i = s * M + m
-        guard stockRec[i].contains(where: { $0 != 0 }) || reqRec[i].contains(where: { $0 != 0 }) else { continue }
-        let cover = zip(stockRec[i], reqRec[i]).map { $1 > 0 ? $0 / $1 : Double.infinity }
-        stockSeries.append(StockSeries(site: sc.sites[s].id, material: sc.materials[m].id, level: stockRec[i], monthsOfCover: cover))
+        let level = Array(stockRec[(i) * T..<(i + 1) * T]), required = Array(reqRec[(i) * T..<(i + 1) * T])
+        guard level.contains(where: { $0 != 0 }) || required.contains(where: { $0 != 0 }) else { continue }
+        let cover = zip(level, required).map { $1 > 0 ? $0 / $1 : Double.infinity }
+        stockSeries.append(StockSeries(site: sc.sites[s].id, material: sc.materials[m].id, level: level, monthsOfCover: cover))
       }
     }
     let demandSeries: [DemandSeries] = sc.demands.enumerated().map { k, d in
       DemandSeries(
         demand: d.id, sector: d.sector, site: d.site, material: d.material, endUnit: d.endUnit, intensity: d.intensity,
-        required: c.demands[k].required, met: met[k], fromReserve: fromReserve[k])
+        required: c.demands[k].required, met: Array(met[(k) * T..<(k + 1) * T]), fromReserve: Array(fromReserve[(k) * T..<(k + 1) * T]))
     }
     let reserveSeries: [ReserveSeries] = sc.reserves.enumerated().map { r, x in
-      ReserveSeries(reserve: x.id, site: x.site, material: x.material, level: resLevel[r], filled: resFill[r], released: resRelease[r])
+      ReserveSeries(reserve: x.id, site: x.site, material: x.material, level: Array(resLevel[(r) * T..<(r + 1) * T]), filled: Array(resFill[(r) * T..<(r + 1) * T]), released: Array(resRelease[(r) * T..<(r + 1) * T]))
     }
     var tollSeries: [TollingSeries] = []
     var ai = 0
@@ -624,8 +642,8 @@ struct State {
       guard ai < c.agreements.count else { break }
       tollSeries.append(
         TollingSeries(
-          agreement: ag.id, input: ag.input, output: ag.output, inputShipped: tInShip[ai], inputConverted: tConv[ai],
-          outputMade: tMade[ai], outputOwed: tOwed[ai], feeInKind: tFee[ai], returned: tRet[ai]))
+          agreement: ag.id, input: ag.input, output: ag.output, inputShipped: Array(tInShip[(ai) * T..<(ai + 1) * T]), inputConverted: Array(tConv[(ai) * T..<(ai + 1) * T]),
+          outputMade: Array(tMade[(ai) * T..<(ai + 1) * T]), outputOwed: Array(tOwed[(ai) * T..<(ai + 1) * T]), feeInKind: Array(tFee[(ai) * T..<(ai + 1) * T]), returned: Array(tRet[(ai) * T..<(ai + 1) * T])))
       ai += 1
     }
     let worstTuple = worst.map { (sc.sites[$0.0].id, c.months[$0.1], sc.elements[$0.2]) }
@@ -646,39 +664,39 @@ struct State {
   /// `pendingSameMonth`, delivered after this month's shipping round).
   mutating func dispatch(_ k: Int, _ x: Double, _ t: Int, delay: Int) {
     let ch = c.channels[k]
-    stock[ch.from * c.M + ch.m] -= x
-    if ch.lead + delay == 0 {
+    stock[c.chFrom[k] * c.M + c.chM[k]] -= x
+    if c.chLead[k] + delay == 0 {
       pendingSameMonth.append((k, x))
       return
     }
-    pipe[k * c.ring + (t + ch.lead + delay) % c.ring] += x
-    inTransit[ch.to * c.M + ch.m] += x
+    pipe[k * c.ring + (t + c.chLead[k] + delay) % c.ring] += x
+    inTransit[c.chTo[k] * c.M + c.chM[k]] += x
   }
 
   var pendingSameMonth: [(Int, Double)] = []
 
   mutating func shipTolling(
-    _ a: Int, _ ag: Compiled.AgreementC, _ t: Int, _ surplus: inout [Double], _ shipped: inout [[Double]],
-    _ blocked: inout [[Double]], _ tInShip: inout [[Double]], _ flowOut: inout [Double], _ checkBalance: Bool
+    _ a: Int, _ ag: Compiled.AgreementC, _ t: Int, _ surplus: inout [Double], _ shipped: inout [Double],
+    _ blocked: inout [Double], _ tInShip: inout [Double], _ flowOut: inout [Double], _ checkBalance: Bool
   ) {
     guard let k = ag.inChannel else { return }
     let oi = ag.principal * c.M + ag.input
     var x = min(surplus[oi], ag.inputPerMonth ?? .infinity)
     guard x > 0 else { return }
     var delay = 0
-    for p in c.channels[k].policies where c.policyActive[p][t] {
+    for p in c.channels[k].policies where c.policyOn[p * c.T + t] {
       switch c.policyKinds[p] {
       case .ban:
-        blocked[k][t] += x
+        blocked[(k) * c.T + t] += x
         x = 0
       case .licence(let approval, let d):
-        blocked[k][t] += x * (1 - approval)
+        blocked[(k) * c.T + t] += x * (1 - approval)
         x *= approval
         delay = max(delay, d)
       case .quota(let q):
         let cap = q * secondsPerMonth
         if x > cap {
-          blocked[k][t] += x - cap
+          blocked[(k) * c.T + t] += x - cap
           x = cap
         }
       }
@@ -687,36 +705,36 @@ struct State {
     guard x > 0 else { return }
     surplus[oi] -= x
     dispatch(k, x, t, delay: delay)
-    shipped[k][t] += x
-    tInShip[a][t] += x
+    shipped[(k) * c.T + t] += x
+    tInShip[(a) * c.T + t] += x
     if checkBalance { flowOut[oi] += x }
   }
 
   /// Quotas cap the total of the flows they cover; link capacity caps each link's total.
-  mutating func applyQuotasAndCapacity(_ t: Int, _ request: inout [Double], _ blocked: inout [[Double]]) {
-    for (p, kind) in c.policyKinds.enumerated() where c.policyActive[p][t] {
+  mutating func applyQuotasAndCapacity(_ t: Int, _ request: inout [Double], _ blocked: inout [Double]) {
+    for (p, kind) in c.policyKinds.enumerated() where c.policyOn[p * c.T + t] {
       guard case .quota(let q) = kind else { continue }
       let cap = q * secondsPerMonth
       var total = 0.0
-      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade && ch.policies.contains(p) { total += request[k] }
+      for k in c.tradeChannels where c.chPolicies[k].contains(p) { total += request[k] }
       guard total > cap, total > 0 else { continue }
       let f = cap / total
-      for (k, ch) in c.channels.enumerated() where ch.purpose == .trade && ch.policies.contains(p) {
-        blocked[k][t] += request[k] * (1 - f)
+      for k in c.tradeChannels where c.chPolicies[k].contains(p) {
+        blocked[(k) * c.T + t] += request[k] * (1 - f)
         request[k] *= f
       }
     }
     var linkTotal = Array(repeating: 0.0, count: c.linkCapacity.count)
-    for (k, ch) in c.channels.enumerated() where ch.purpose == .trade { linkTotal[ch.link] += request[k] }
-    for (k, ch) in c.channels.enumerated() where ch.purpose == .trade {
-      if let cap = c.linkCapacity[ch.link], linkTotal[ch.link] > cap, linkTotal[ch.link] > 0 {
-        request[k] *= cap / linkTotal[ch.link]
+    for k in c.tradeChannels { linkTotal[c.chLink[k]] += request[k] }
+    for k in c.tradeChannels {
+      if let cap = c.linkCapacity[c.chLink[k]], linkTotal[c.chLink[k]] > cap, linkTotal[c.chLink[k]] > 0 {
+        request[k] *= cap / linkTotal[c.chLink[k]]
       }
     }
   }
 
   mutating func serveDemand(
-    _ t: Int, _ met: inout [[Double]], _ fromReserve: inout [[Double]], _ resRelease: inout [[Double]], _ flowOut: inout [Double],
+    _ t: Int, _ met: inout [Double], _ fromReserve: inout [Double], _ resRelease: inout [Double], _ flowOut: inout [Double],
     _ checkBalance: Bool
   ) {
     let M = c.M
@@ -725,7 +743,7 @@ struct State {
       var available = max(0, stock[key] - held(site, m))
       // Priority tiers in ascending order; pro rata within a tier (no allocation on this path).
       var tierStart = 0
-      let order = c.demandOrder[key] ?? ks
+      let order = ks
       while tierStart < order.count {
         let p = c.demands[order[tierStart]].priority
         var tierEnd = tierStart
@@ -738,7 +756,7 @@ struct State {
         for j in tierStart..<tierEnd {
           let k = order[j]
           let x = c.demands[k].required[t] * f
-          met[k][t] += x
+          met[(k) * c.T + t] += x
           stock[key] -= x
           if checkBalance { flowOut[key] += x }
         }
@@ -748,15 +766,15 @@ struct State {
       // Reserves at this site release to cover what is still short.
       for (r, rc) in c.reserves.enumerated() where rc.site == site && rc.m == m {
         let covered = ks.filter { rc.covers.contains($0) }
-        let short = covered.map { max(0, c.demands[$0].required[t] - met[$0][t]) }
+        let short = covered.map { max(0, c.demands[$0].required[t] - met[($0) * c.T + t]) }
         let can = max(0, reserveLevel[r] - rc.floor)
         guard can > 0, short.contains(where: { $0 > 0 }) else { continue }
         let rel = allocate(short, priorities: covered.map { c.demands[$0].priority }, available: can)
         for (j, k) in covered.enumerated() where rel[j] > 0 {
-          met[k][t] += rel[j]
-          fromReserve[k][t] += rel[j]
+          met[(k) * c.T + t] += rel[j]
+          fromReserve[(k) * c.T + t] += rel[j]
           reserveLevel[r] -= rel[j]
-          resRelease[r][t] += rel[j]
+          resRelease[(r) * c.T + t] += rel[j]
           if checkBalance { flowOut[key] += rel[j] }
         }
       }

@@ -23,5 +23,6 @@ enum BenchmarkRegistry {
   static let all: [Benchmark] = [
     chemistryBenchmark,
     simulationBenchmark,
+    simulationProfileBenchmark,
   ]
 }

@@ -27,3 +27,12 @@ let simulationBenchmark = Benchmark(name: "engine", summary: "monthly engine thr
     }
   }
 }
+
+/// A fixed small workload for instruction-level profiling (`valgrind --tool=callgrind`).
+let simulationProfileBenchmark = Benchmark(name: "engine-profile", summary: "200 runs of a 20-site network (for profilers)") {
+  let s = ScenarioGenerator(sites: 20, materials: 4, months: 60).make(seed: 7)
+  guard let engine = try? SimulationEngine(scenario: s) else { return }
+  var checksum = 0.0
+  for _ in 0..<200 { checksum += engine.run().demands.first?.met.last ?? 0 }
+  print("checksum \(formatNumber(checksum, significantDigits: 6))")
+}
