@@ -46,6 +46,8 @@ let package = Package(
       name: "Magnets", dependencies: ["Quantities", .product(name: "RealModule", package: "swift-numerics")]),
     // Statistical process control. Leaf.
     .target(name: "QualityControl", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+    // Prices, value added, import bills, NPV/IRR/payback, concentration and CRMA benchmark.
+    .target(name: "Economics", dependencies: ["SupplyChain", "Simulation"]),
     // Tables, CSV/JSON, SVG charts, and the report builders of each capability.
     .target(
       name: "Reports",
@@ -58,7 +60,7 @@ let package = Package(
       name: "lodestone",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
-        "Separation", "Magnets", "QualityControl", "Reports",
+        "Separation", "Magnets", "QualityControl", "Reports", "Economics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (run with `swift run -c release lodestone-bench`).
@@ -80,6 +82,7 @@ let package = Package(
     .testTarget(name: "MagnetsTests", dependencies: ["Magnets", "TestSupport"]),
     .testTarget(name: "QualityControlTests", dependencies: ["QualityControl", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+    .testTarget(name: "EconomicsTests", dependencies: ["Economics", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
   ]
 )
