@@ -123,6 +123,18 @@ struct Compiled: Sendable {
   let tradeChannels: [Int]
   /// policy × month, flat.
   let policyOn: [Bool]
+  // Processes as flat arrays: inputs of process p are inM/inA[inStart[p]..<inStart[p+1]], likewise outputs.
+  let procSite: [Int], inStart: [Int], inM: [Int], inA: [Double], outStart: [Int], outM: [Int], outA: [Double]
+  /// kg of reference available, process × month.
+  let availFlat: [Double]
+  /// kg of element lost per kg reference, process × element.
+  let lossFlat: [Double]
+  /// True for processes that convert a tolling input.
+  let procTolls: [Bool]
+  /// kg required per month, demand × month; and each demand's site × M + material.
+  let demReq: [Double], demKey: [Int]
+  /// Reserves at each site.
+  let reservesAt: [[Int]]
 
   init(_ s: Scenario) {
     let months = s.calendar
@@ -301,6 +313,28 @@ struct Compiled: Sendable {
     chAgreementIn = channels.indices.map { k in agreements.firstIndex { $0.inChannel == k } ?? -1 }
     tradeChannels = channels.indices.filter { channels[$0].purpose == .trade }
     policyOn = policyActive.flatMap { $0 }
+    procSite = procs.map(\.site)
+    var ins = [0], inm: [Int] = [], ina: [Double] = [], outs = [0], outm: [Int] = [], outa: [Double] = []
+    for p in procs {
+      for i in p.inputs { inm.append(i.m); ina.append(i.a) }
+      for o in p.outputs { outm.append(o.m); outa.append(o.a) }
+      ins.append(inm.count)
+      outs.append(outm.count)
+    }
+    inStart = ins
+    inM = inm
+    inA = ina
+    outStart = outs
+    outM = outm
+    outA = outa
+    availFlat = procs.flatMap(\.available)
+    lossFlat = procs.flatMap(\.lossPerRef)
+    procTolls = procs.indices.map { pi in agreements.contains { $0.procs.contains(pi) } }
+    demReq = demands.flatMap(\.required)
+    demKey = demands.map { $0.site * M + $0.m }
+    var at = Array(repeating: [Int](), count: S)
+    for (r, rc) in reserves.enumerated() { at[rc.site].append(r) }
+    reservesAt = at
   }
 }
 
@@ -364,7 +398,6 @@ struct State {
     var flowOut = Array(repeating: 0.0, count: S * M)  // shipments + consumption + demand served
     var opening = Array(repeating: 0.0, count: S * M)
     var resOpen = Array(repeating: 0.0, count: c.reserves.count)
-    var lossSite = Array(repeating: 0.0, count: S * E)
     var maxAbs = 0.0, maxRel = 0.0, checked = 0
     var worst: (Int, Int, Int)?
 
@@ -384,7 +417,6 @@ struct State {
         opening = stock
         for r in c.reserves.indices { resOpen[r] = reserveLevel[r] }
         for i in flowIn.indices { flowIn[i] = 0; flowOut[i] = 0 }
-        for i in lossSite.indices { lossSite[i] = 0 }
       }
       // 1. Arrivals.
       let slot = t % c.ring
@@ -401,8 +433,13 @@ struct State {
       }
       // 2. Requirements this month.
       for i in req.indices { req[i] = 0 }
-      for p in c.procs { for inp in p.inputs { req[p.site * M + inp.m] += p.available[t] * inp.a } }
-      for d in c.demands { req[d.site * M + d.m] += d.required[t] }
+      for pi in 0..<c.procSite.count {
+        let avail = c.availFlat[pi * T + t]
+        guard avail > 0 else { continue }
+        let base = c.procSite[pi] * M
+        for j in c.inStart[pi]..<c.inStart[pi + 1] { req[base + c.inM[j]] += avail * c.inA[j] }
+      }
+      for k in 0..<c.demKey.count { req[c.demKey[k]] += c.demReq[k * T + t] }
       for (r, rc) in c.reserves.enumerated() where t >= rc.fillFromIndex {
         req[rc.site * M + rc.m] += min(max(0, rc.target - reserveLevel[r]), rc.fillPerMonth)
       }
@@ -416,7 +453,8 @@ struct State {
         }
       }
       // 3a. Contractual tolling inputs (agreements with an input rate) ship first.
-      for (a, ag) in c.agreements.enumerated() where ag.active[t] && ag.inputPerMonth != nil {
+      for a in c.agreements.indices where c.agreements[a].active[t] && c.agreements[a].inputPerMonth != nil {
+        let ag = c.agreements[a]
         shipTolling(a, ag, t, &surplus, &shipped, &blocked, &tInShip, &flowOut, checkBalance)
       }
       // 3b. Trade: destinations pull a base stock over the lead time.
@@ -473,7 +511,8 @@ struct State {
         }
       }
       // 3c. Tolling inputs without a contract rate take what surplus is left.
-      for (a, ag) in c.agreements.enumerated() where ag.active[t] && ag.inputPerMonth == nil {
+      for a in c.agreements.indices where c.agreements[a].active[t] && c.agreements[a].inputPerMonth == nil {
+        let ag = c.agreements[a]
         shipTolling(a, ag, t, &surplus, &shipped, &blocked, &tInShip, &flowOut, checkBalance)
       }
       // 3d. Tolling returns: what is owed ships back.
@@ -518,42 +557,46 @@ struct State {
       pendingSameMonth.removeAll(keepingCapacity: true)
       // 4. Production, upstream first.
       for pi in c.order {
-        let p = c.procs[pi]
-        var x = p.available[t]
-        for inp in p.inputs {
-          let i = p.site * M + inp.m
-          x = min(x, max(0, stock[i] - (c.agreements.isEmpty ? 0 : heldInput(p.site, inp.m, pi))) / inp.a)
+        var x = c.availFlat[pi * T + t]
+        guard x > 0 else { continue }
+        let base = c.procSite[pi] * M
+        let ins = c.inStart[pi]..<c.inStart[pi + 1], outs = c.outStart[pi]..<c.outStart[pi + 1]
+        for j in ins {
+          let i = base + c.inM[j]
+          x = min(x, max(0, stock[i] - (c.agreements.isEmpty ? 0 : heldInput(c.procSite[pi], c.inM[j], pi))) / c.inA[j])
         }
         guard x > 0 else { continue }
-        // Tolled share of this run: pro rata to the principal's share of each tolled input.
-        for (a, ag) in c.agreements.enumerated() where ag.procs.contains(pi) && tollInput[a] > 0 {
-          guard let inp = p.inputs.first(where: { $0.m == ag.input }), let out = p.outputs.first(where: { $0.m == ag.output }) else { continue }
-          let i = p.site * M + ag.input
-          let used = x * inp.a
-          let principal = min(tollInput[a], stock[i] > 0 ? used * tollInput[a] / stock[i] : 0)
-          tollInput[a] -= principal
-          let made = principal / inp.a * out.a
-          tConv[(a) * c.T + t] += principal
-          tMade[(a) * c.T + t] += made
-          tOwed[(a) * c.T + t] += made * ag.share
-          tFee[(a) * c.T + t] += made * (1 - ag.share)
-          tollOwed[a] += made * ag.share
+        if c.procTolls[pi] {
+          // Tolled share of this run: pro rata to the principal's share of each tolled input.
+          for a in c.agreements.indices where c.agreements[a].procs.contains(pi) && tollInput[a] > 0 {
+            let ag = c.agreements[a]
+            guard let jIn = ins.first(where: { c.inM[$0] == ag.input }), let jOut = outs.first(where: { c.outM[$0] == ag.output }) else { continue }
+            let i = base + ag.input
+            let used = x * c.inA[jIn]
+            let principal = min(tollInput[a], stock[i] > 0 ? used * tollInput[a] / stock[i] : 0)
+            tollInput[a] -= principal
+            let made = principal / c.inA[jIn] * c.outA[jOut]
+            tConv[a * T + t] += principal
+            tMade[a * T + t] += made
+            tOwed[a * T + t] += made * ag.share
+            tFee[a * T + t] += made * (1 - ag.share)
+            tollOwed[a] += made * ag.share
+          }
         }
-        for inp in p.inputs {
-          let i = p.site * M + inp.m
-          stock[i] = max(0, stock[i] - x * inp.a)
-          if checkBalance { flowOut[i] += x * inp.a }
+        for j in ins {
+          let i = base + c.inM[j]
+          stock[i] = max(0, stock[i] - x * c.inA[j])
+          if checkBalance { flowOut[i] += x * c.inA[j] }
         }
-        for out in p.outputs {
-          let i = p.site * M + out.m
-          stock[i] += x * out.a
-          if checkBalance { flowIn[i] += x * out.a }
+        for j in outs {
+          let i = base + c.outM[j]
+          stock[i] += x * c.outA[j]
+          if checkBalance { flowIn[i] += x * c.outA[j] }
         }
-        activity[(pi) * c.T + t] = x
-        for e in 0..<E where p.lossPerRef[e] != 0 {
-          let l = x * p.lossPerRef[e]
-          lossRec[(pi * c.E + e) * c.T + t] = l
-          if checkBalance { lossSite[p.site * E + e] += l }
+        activity[pi * T + t] = x
+        for e in 0..<E {
+          let l = c.lossFlat[pi * E + e]
+          if l != 0 { lossRec[(pi * E + e) * T + t] = x * l }
         }
       }
       // 5. Demand by priority, then pro rata; 6. reserves release, then fill.
@@ -582,8 +625,8 @@ struct State {
               net += wv * (flowIn[i] - flowOut[i])
               through += wv * (flowIn[i] + flowOut[i] + opening[i])
             }
-            for (r, rc) in c.reserves.enumerated() where rc.site == s {
-              let wv = c.w[rc.m * E + e]
+            for r in c.reservesAt[s] {
+              let wv = c.w[c.reserves[r].m * E + e]
               delta += wv * (reserveLevel[r] - resOpen[r])
               through += wv * resOpen[r]
             }
