@@ -121,6 +121,9 @@ struct Compiled: Sendable {
   let chAgreementIn: [Int]
   /// Indices of market (trade) channels.
   let tradeChannels: [Int]
+  /// For each destination (site × M + material) that trade channels serve: its inbound trade
+  /// channels in priority tiers (ascending link priority) and the longest inbound lead time.
+  let inbound: [(key: Int, maxLead: Int, tiers: [[Int]])]
   /// policy × month, flat.
   let policyOn: [Bool]
   // Processes as flat arrays: inputs of process p are inM/inA[inStart[p]..<inStart[p+1]], likewise outputs.
@@ -311,7 +314,21 @@ struct Compiled: Sendable {
     chLink = channels.map(\.link)
     chPolicies = channels.map(\.policies)
     chAgreementIn = channels.indices.map { k in agreements.firstIndex { $0.inChannel == k } ?? -1 }
-    tradeChannels = channels.indices.filter { channels[$0].purpose == .trade }
+    let trade = channels.indices.filter { channels[$0].purpose == .trade }
+    tradeChannels = trade
+    var inboundKeys: [Int] = []
+    var inboundMap: [Int: [Int]] = [:]
+    for k in trade {
+      let key = channels[k].to * M + channels[k].m
+      if inboundMap[key] == nil { inboundKeys.append(key) }
+      inboundMap[key, default: []].append(k)
+    }
+    inbound = inboundKeys.map { key in
+      let ks = inboundMap[key, default: []]
+      let priorities = Set(ks.map { s.links[channels[$0].link].priority }).sorted()
+      let tiers = priorities.map { p in ks.filter { s.links[channels[$0].link].priority == p } }
+      return (key, ks.map { channels[$0].lead }.max() ?? 0, tiers)
+    }
     policyOn = policyActive.flatMap { $0 }
     procSite = procs.map(\.site)
     var ins = [0], inm: [Int] = [], ina: [Double] = [], outs = [0], outm: [Int] = [], outa: [Double] = []
@@ -401,12 +418,8 @@ struct State {
     var maxAbs = 0.0, maxRel = 0.0, checked = 0
     var worst: (Int, Int, Int)?
 
-    var need = Array(repeating: 0.0, count: S * M)
     var req = Array(repeating: 0.0, count: S * M)
-    var minLead = Array(repeating: Int.max, count: S * M)
-    for k in c.tradeChannels { minLead[c.chTo[k] * M + c.chM[k]] = min(minLead[c.chTo[k] * M + c.chM[k]], c.chLead[k]) }
     var surplus = Array(repeating: 0.0, count: S * M)
-    var potentialSum = Array(repeating: 0.0, count: S * M)
     var request = Array(repeating: 0.0, count: nCh)
     var allowed = Array(repeating: 0.0, count: nCh)
     var delayOf = Array(repeating: 0, count: nCh)
@@ -457,16 +470,13 @@ struct State {
         let ag = c.agreements[a]
         shipTolling(a, ag, t, &surplus, &shipped, &blocked, &tInShip, &flowOut, checkBalance)
       }
-      // 3b. Trade: destinations pull a base stock over the lead time.
-      for i in need.indices {
-        let lead = minLead[i] == Int.max ? 0 : minLead[i]
-        need[i] = max(0, req[i] * Double(lead + 1) - stock[i] - inTransit[i])
-        potentialSum[i] = 0
-      }
+      // 3b. Trade: each destination pulls a base stock covering its longest inbound lead time,
+      // from its preferred links first (priority tiers), pro rata within a tier to what each
+      // origin may ship after policy.
       for k in c.tradeChannels {
         var f = 1.0
         var delay = 0
-        for p in c.chPolicies[k] where c.policyOn[p * c.T + t] {
+        for p in c.chPolicies[k] where c.policyOn[p * T + t] {
           switch c.policyKinds[p] {
           case .ban: f = 0
           case .licence(let approval, let d):
@@ -476,19 +486,33 @@ struct State {
           }
         }
         delayOf[k] = delay
-        allowed[k] = f  // policy factor for now
-        potentialSum[c.chTo[k] * M + c.chM[k]] += surplus[c.chFrom[k] * M + c.chM[k]] * f
+        allowed[k] = f
+        request[k] = 0
       }
-      for k in c.tradeChannels {
-        let di = c.chTo[k] * M + c.chM[k]
-        let pot = surplus[c.chFrom[k] * M + c.chM[k]] * allowed[k]
-        request[k] = potentialSum[di] > 0 ? min(pot, need[di] * pot / potentialSum[di]) : 0
-        // What the destination would have asked of this origin without policy.
-        if allowed[k] < 1, !c.chPolicies[k].isEmpty {
-          let raw = surplus[c.chFrom[k] * M + c.chM[k]]
-          let rawSum = potentialSum[di] - pot + raw
-          let wanted = rawSum > 0 ? min(raw, need[di] * raw / rawSum) : 0
-          blocked[(k) * c.T + t] = max(0, wanted - request[k])
+      for g in c.inbound {
+        let di = g.key
+        var remaining = max(0, req[di] * Double(g.maxLead + 1) - stock[di] - inTransit[di])
+        for tier in g.tiers {
+          guard remaining > 0 else { break }
+          var potSum = 0.0, rawSum = 0.0
+          for k in tier {
+            let raw = surplus[c.chFrom[k] * M + c.chM[k]]
+            potSum += raw * allowed[k]
+            rawSum += raw
+          }
+          var taken = 0.0
+          for k in tier {
+            let raw = surplus[c.chFrom[k] * M + c.chM[k]]
+            let pot = raw * allowed[k]
+            request[k] = potSum > 0 ? min(pot, remaining * pot / potSum) : 0
+            taken += request[k]
+            // What the destination would have asked of this origin without policy.
+            if allowed[k] < 1, !c.chPolicies[k].isEmpty {
+              let wanted = rawSum > 0 ? min(raw, remaining * raw / rawSum) : 0
+              blocked[k * T + t] = max(0, wanted - request[k])
+            }
+          }
+          remaining = max(0, remaining - taken)
         }
       }
       applyQuotasAndCapacity(t, &request, &blocked)

@@ -194,9 +194,15 @@ public struct Link: Sendable, Identifiable {
   public var capacity: Double?
   /// Freight and handling cost in USD/kg.
   public var cost: Double
+  /// Sourcing preference of the destination: links with priority 1 are drawn on first, then 2, …;
+  /// links of equal priority share the destination's need in proportion to what their origins can ship.
+  public var priority: Int
   public var source: String?
 
-  public init(id: LinkID, from: SiteID, to: SiteID, materials: [MaterialID] = [], leadTime: Int = 1, capacity: Double? = nil, cost: Double = 0, source: String? = nil) {
+  public init(
+    id: LinkID, from: SiteID, to: SiteID, materials: [MaterialID] = [], leadTime: Int = 1, capacity: Double? = nil, cost: Double = 0,
+    priority: Int = 1, source: String? = nil
+  ) {
     self.id = id
     self.from = from
     self.to = to
@@ -204,6 +210,7 @@ public struct Link: Sendable, Identifiable {
     self.leadTime = leadTime
     self.capacity = capacity
     self.cost = cost
+    self.priority = priority
     self.source = source
   }
 }

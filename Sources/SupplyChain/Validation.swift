@@ -101,6 +101,7 @@ extension Scenario {
       for m in l.materials { material(m, base + ["materials", m.rawValue]) }
       range(l.leadTime >= 0 && l.leadTime <= 120, "Link '\(l.id)' lead time must be in 0...120 months; got \(l.leadTime).", base + ["lead-time"])
       if let c = l.capacity { range(c >= 0, "Link '\(l.id)' capacity must be ≥ 0; got \(c) kg/s.", base + ["capacity"]) }
+      range(l.priority >= 1, "Link '\(l.id)' priority must be ≥ 1; got \(l.priority).", base + ["priority"])
       if l.from == l.to { range(false, "Link '\(l.id)' must join two different sites; both ends are '\(l.from)'.", base + ["to"]) }
     }
     for a in agreements {

@@ -149,6 +149,41 @@ import TestSupport
     #expect(r.balance.maxRelative < 1e-12)
   }
 
+  /// A market B buys from a domestic source D (priority 1, 5 t/month) before an importer C
+  /// (priority 2, 100 t/month); both links have a 1-month lead; B needs 12 t/month.
+  @Test func preferredLinksAreDrawnFirst() throws {
+    let s = Scenario(
+      name: "tiers", start: Self.start, months: 6, materials: [Self.ndMetal],
+      sites: [
+        Site(id: "d", name: "Domestic", country: "IN", owner: "x"), Site(id: "c", name: "Import", country: "CN", owner: "y"),
+        Site(id: "b", name: "Market", country: "IN", owner: "z"),
+      ],
+      processes: [
+        Process(id: "dom", name: "Dom", site: "d", stage: .metal, reference: "nd", inputs: [], outputs: [RecipeTerm(material: "nd", amount: 1)], losses: .none, capacity: 5_000 * Self.perMonth),
+        Process(id: "imp", name: "Imp", site: "c", stage: .metal, reference: "nd", inputs: [], outputs: [RecipeTerm(material: "nd", amount: 1)], losses: .none, capacity: 100_000 * Self.perMonth),
+      ],
+      links: [Link(id: "cb", from: "c", to: "b", leadTime: 1, priority: 2), Link(id: "db", from: "d", to: "b", leadTime: 1, priority: 1)],
+      demands: [Demand(id: "use", sector: .evTraction, site: "b", material: "nd", endUnit: "unit", rate: 12_000 * Self.perMonth, intensity: 1)])
+    let r = try SimulationEngine(scenario: s).run()
+    let imp = try #require(r.shipments.first { $0.link == "cb" }), dom = try #require(r.shipments.first { $0.link == "db" })
+    // Month 1: B's need is 12 t × (1 + 1) = 24 t; D ships all its 5 t, C the other 19 t.
+    #expect(approx(dom.shipped[1], 5_000, rel: 1e-12))
+    #expect(approx(imp.shipped[1], 19_000, rel: 1e-12))
+    // Month 2: the 24 t arrive before shipping, so B's position is 24 t and nothing ships; B uses 12 t.
+    #expect(dom.shipped[2] == 0 && imp.shipped[2] == 0)
+    // Month 3: need 24 − 12 = 12 t; D has made 10 t since it last shipped and ships all of it, C the other 2 t.
+    #expect(approx(dom.shipped[3], 10_000, rel: 1e-12))
+    #expect(approx(imp.shipped[3], 2_000, rel: 1e-9))
+    // Months 4–5: 12 t arrive and are used each month; need 12 t: D 5 t, C 7 t.
+    for t in 4..<6 {
+      #expect(approx(dom.shipped[t], 5_000, rel: 1e-12))
+      #expect(approx(imp.shipped[t], 7_000, rel: 1e-9), "month \(t): \(imp.shipped[t])")
+    }
+    // Every tonne the preferred source makes (months 0–4) is taken.
+    #expect(approx(dom.shipped.reduce(0, +), 25_000, rel: 1e-12))
+    #expect(r.balance.maxRelative < 1e-12)
+  }
+
   @Test func refusesInvalidScenario() {
     var s = Self.chain()
     s.links[0] = Link(id: "ab", from: "a", to: "nowhere", leadTime: 2)
