@@ -253,7 +253,7 @@ processes:
     name: Dy/Tb oxides → Dy-Tb metal for alloying
     site: in-repm-scheme
     stage: metal
-    capacity: 240 t/yr
+    capacity: 300 t/yr
     capacity-basis: dytb-metal
     # 0.90 / (0.95 × 0.8713) kg Dy2O3 and 0.10 / (0.95 × 0.8502) kg Tb4O7 per kg metal.
     inputs: {dy-oxide: 1.0873, tb-oxide: 0.1238}
