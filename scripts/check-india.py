@@ -267,17 +267,15 @@ def main(argv):
     base = yaml.safe_load(open(path, encoding="utf-8"))
     failures = []
     variants = base.get("variants") or []
-    for v in [{"name": "(file)"}] + variants:
+    errs, comps = check(base, "file")
+    failures += errs
+    for v in variants:
         try:
-            s = base if v["name"] == "(file)" else apply_variant(base, v)
+            s = apply_variant(base, v)
         except KeyError as e:
             failures.append(str(e))
             continue
-        errs, comps = check(s, f"variant {v['name']}")
-        failures += errs
-        for sec, ident, item in sections({"policies": (v.get("add") or {}).get("policies", [])}):
-            pass
-    errs, comps = check(base, "file")
+        failures += check(s, f"variant {v['name']}")[0]
     c_errs, lines = case5(base, comps)
     failures += c_errs
     print(f"{path}: {len(base['materials'])} materials, {len(base['sites'])} sites, "
