@@ -1,0 +1,190 @@
+import Quantities
+import Simulation
+import SupplyChain
+
+/// Horizontal 100 % stacked bars: one bar per category, segments by series (e.g. country shares per stage).
+public struct StackedBarChart: Sendable {
+  public struct Bar: Sendable {
+    public var label: String
+    /// Segments in drawing order; values are normalised to the bar's total.
+    public var segments: [(key: String, value: Double)]
+    public init(label: String, segments: [(key: String, value: Double)]) {
+      self.label = label
+      self.segments = segments
+    }
+  }
+
+  public var title: String
+  public var bars: [Bar] = []
+  public var width: Double = 760
+  /// Colour per segment key; keys not listed get palette colours in first-appearance order.
+  public var colors: [(key: String, color: String)] = []
+
+  public init(title: String) { self.title = title }
+
+  public func render() -> String {
+    let left = 120.0, right = 120.0, top = 44.0, barH = 24.0, gap = 10.0
+    let height = top + Double(bars.count) * (barH + gap) + 40
+    var svg = SVGDocument(width: width, height: height)
+    svg.text(title, x: 20, y: 24, size: 15, weight: "bold")
+    var keys: [String] = []
+    for b in bars { for s in b.segments where !keys.contains(s.key) { keys.append(s.key) } }
+    func color(_ k: String) -> String {
+      if let c = colors.first(where: { $0.key == k }) { return c.color }
+      return palette[(keys.firstIndex(of: k) ?? 0) % palette.count]
+    }
+    let pw = width - left - right
+    for (i, b) in bars.enumerated() {
+      let y = top + Double(i) * (barH + gap)
+      svg.text(b.label, x: left - 6, y: y + barH / 2 + 4, size: 11, anchor: .end)
+      let tot = b.segments.reduce(0.0) { $0 + max(0, $1.value) }
+      guard tot > 0 else { continue }
+      var x = left
+      for s in b.segments where s.value > 0 {
+        let w = s.value / tot * pw
+        svg.rect(x: x, y: y, width: w, height: barH, fill: color(s.key), title: "\(b.label) \(s.key): \(formatNumber(100 * s.value / tot, significantDigits: 3)) %")
+        if w > 28 { svg.text("\(s.key) \(formatNumber(100 * s.value / tot, significantDigits: 2))%", x: x + 3, y: y + barH / 2 + 4, size: 10, fill: "#fff") }
+        x += w
+      }
+    }
+    for (i, k) in keys.enumerated() {
+      let ly = top + 10 + Double(i) * 18
+      svg.rect(x: left + pw + 12, y: ly - 8, width: 12, height: 12, fill: color(k))
+      svg.text(k, x: left + pw + 30, y: ly + 2, size: 11)
+    }
+    for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
+      let x = left + t * pw
+      let yb = top + Double(bars.count) * (barH + gap)
+      svg.line(x1: x, y1: yb, x2: x, y2: yb + 4)
+      svg.text("\(Int(t * 100)) %", x: x, y: yb + 17, size: 11, anchor: .middle)
+    }
+    return svg.render()
+  }
+}
+
+extension RunReport {
+  /// The year the Sankey diagram shows: the first calendar year simulated in full, else the first year.
+  public var defaultSankeyYear: Int? {
+    let g = years
+    return (g.first { $0.isFull } ?? g.first)?.year
+  }
+
+  /// A Sankey diagram of one year's material flows, t/yr. Nodes are stock pools
+  /// (`site · material`), processes, demand sectors and reserves; links are process inputs
+  /// (pool → process), outputs (process → pool), shipments (pool → pool, by departure),
+  /// demand served from stock (pool → sector), reserve fills (pool → reserve) and releases (reserve → sector).
+  public func sankey(year: Int? = nil) -> SankeyDiagram {
+    let y = year ?? defaultSankeyYear ?? 0
+    let idx = years.first { $0.year == y }?.indices ?? []
+    let partial = idx.count < 12 ? " (\(idx.count) months)" : ""
+    var d = SankeyDiagram(title: "\(result.scenario): material flows in \(y)\(partial), t/yr", unit: "t/yr")
+    func pool(_ site: SiteID, _ m: MaterialID) -> String {
+      let id = "pool:\(site):\(m)"
+      d.addNode(.init(id: id, label: "\(site) · \(m)"))
+      return id
+    }
+    func v(_ kg: [Double]) -> Double { tonnes(sum(kg, idx)) }
+    // Processes in stage order so the columns read left to right.
+    let procs = result.processes.enumerated().sorted { ($0.element.stage, $0.offset) < ($1.element.stage, $1.offset) }.map(\.element)
+    for p in procs {
+      let pid = "proc:\(p.process)"
+      var any = false
+      for i in p.inputs where v(i.mass) > 0 { any = true }
+      for o in p.outputs where v(o.mass) > 0 { any = true }
+      guard any else { continue }
+      for i in p.inputs where v(i.mass) > 0 {
+        let s = pool(p.site, i.material)
+        d.addNode(.init(id: pid, label: p.name))
+        d.addFlow(s, pid, v(i.mass), label: "\(i.material) into \(p.name)")
+      }
+      d.addNode(.init(id: pid, label: p.name))
+      for o in p.outputs where v(o.mass) > 0 {
+        d.addFlow(pid, pool(p.site, o.material), v(o.mass), label: "\(p.name) makes \(o.material)")
+      }
+    }
+    for s in result.shipments where v(s.shipped) > 0 {
+      let a = pool(s.from, s.material), b = pool(s.to, s.material)
+      d.addFlow(a, b, v(s.shipped), label: "\(s.material) \(s.from) (\(s.fromCountry)) → \(s.to) (\(s.toCountry))")
+    }
+    for dm in result.demands {
+      let fromStock = zip(dm.met, dm.fromReserve).map { max(0, $0 - $1) }
+      let sid = "use:\(dm.sector.rawValue)"
+      if v(fromStock) > 0 {
+        let a = pool(dm.site, dm.material)
+        d.addNode(.init(id: sid, label: dm.sector.displayName))
+        d.addFlow(a, sid, v(fromStock), label: "\(dm.material) to \(dm.sector.displayName)")
+      }
+      if v(dm.fromReserve) > 0 {
+        for r in result.reserves where r.site == dm.site && r.material == dm.material && v(r.released) > 0 {
+          d.addNode(.init(id: "reserve:\(r.reserve)", label: "reserve \(r.reserve)"))
+          d.addNode(.init(id: sid, label: dm.sector.displayName))
+          d.addFlow("reserve:\(r.reserve)", sid, v(dm.fromReserve), label: "reserve \(r.reserve) releases to \(dm.sector.displayName)")
+          break
+        }
+      }
+    }
+    for r in result.reserves where v(r.filled) > 0 {
+      let a = pool(r.site, r.material)
+      d.addNode(.init(id: "reserve:\(r.reserve)", label: "reserve \(r.reserve)"))
+      d.addFlow(a, "reserve:\(r.reserve)", v(r.filled), label: "fill reserve \(r.reserve)")
+    }
+    return d
+  }
+
+  var monthTicks: [(x: Double, label: String)] {
+    result.months.enumerated().map { (Double($0.offset), $0.element.description) }
+  }
+
+  /// Demand met (solid) and unmet (dashed) per sector, t/month.
+  public func demandChart() -> LineChart {
+    var c = LineChart(title: "\(result.scenario): demand met and unmet per sector", xLabel: "month", yLabel: "t/month")
+    c.xTickLabels = monthTicks
+    for (i, g) in sectorDemands(result).enumerated() {
+      let color = palette[i % palette.count]
+      c.series.append(.init(name: "\(g.sector.rawValue) met", points: g.met.enumerated().map { (Double($0.offset), tonnes($0.element)) }, color: color))
+      c.series.append(.init(name: "\(g.sector.rawValue) unmet", points: g.unmet.enumerated().map { (Double($0.offset), tonnes($0.element)) }, color: color, dashed: true))
+    }
+    return c
+  }
+
+  /// Stock levels over time (t), the ten largest by peak level, plus reserve levels (dashed).
+  public func stocksChart() -> LineChart {
+    var c = LineChart(title: "\(result.scenario): stocks at month end", xLabel: "month", yLabel: "t")
+    c.xTickLabels = monthTicks
+    let ranked = result.stocks.enumerated().sorted { a, b in
+      let pa = a.element.level.max() ?? 0, pb = b.element.level.max() ?? 0
+      return pa != pb ? pa > pb : a.offset < b.offset
+    }.prefix(10).sorted { $0.offset < $1.offset }.map(\.element)
+    if ranked.count < result.stocks.count { c.title += " (10 largest of \(result.stocks.count))" }
+    for s in ranked {
+      c.series.append(.init(name: "\(s.site) \(s.material)", points: s.level.enumerated().map { (Double($0.offset), tonnes($0.element)) }))
+    }
+    for r in result.reserves {
+      c.series.append(.init(name: "reserve \(r.reserve)", points: r.level.enumerated().map { (Double($0.offset), tonnes($0.element)) }, dashed: true))
+    }
+    return c
+  }
+
+  /// Each stage's share of output by country over the run (100 % stacked bars).
+  public func dependenceChart() -> StackedBarChart {
+    var c = StackedBarChart(title: "\(result.scenario): supply share by country per stage (whole run)")
+    for k in result.concentration() {
+      let shares = k.shares.sorted { $0.country < $1.country }
+      c.bars.append(.init(label: "\(k.stage.rawValue) (HHI \(Int(k.hhi.rounded())))", segments: shares.map { ($0.country, $0.share) }))
+    }
+    var countries = Set<String>()
+    for b in c.bars { for s in b.segments { countries.insert(s.key) } }
+    c.colors = countries.sorted().enumerated().map { ($0.element, palette[$0.offset % palette.count]) }
+    return c
+  }
+
+  /// The charts `--out` writes: `sankey.svg`, `demand.svg`, `stocks.svg`, `dependence.svg`.
+  public func svgs(sankeyYear: Int? = nil) -> [(fileName: String, svg: String)] {
+    [
+      ("sankey.svg", sankey(year: sankeyYear).render()),
+      ("demand.svg", demandChart().render()),
+      ("stocks.svg", stocksChart().render()),
+      ("dependence.svg", dependenceChart().render()),
+    ]
+  }
+}
