@@ -1,3 +1,4 @@
+import Chemistry
 import Quantities
 import Simulation
 import SupplyChain
@@ -24,7 +25,10 @@ public struct StackedBarChart: Sendable {
 
   public func render() -> String {
     let left = 120.0, right = 120.0, top = 44.0, barH = 24.0, gap = 10.0
-    let height = top + Double(bars.count) * (barH + gap) + 40
+    var keyCount = 0
+    var seenKeys = Set<String>()
+    for b in bars { for s in b.segments where seenKeys.insert(s.key).inserted { keyCount += 1 } }
+    let height = max(top + Double(bars.count) * (barH + gap) + 40, top + 10 + Double(keyCount) * 18 + 10)
     var svg = SVGDocument(width: width, height: height)
     svg.text(title, x: 20, y: 24, size: 15, weight: "bold")
     var keys: [String] = []
@@ -62,6 +66,14 @@ public struct StackedBarChart: Sendable {
   }
 }
 
+/// What a run's Sankey diagram measures.
+public enum SankeyBasis: Sendable, Equatable {
+  /// Tonnes of material.
+  case material
+  /// Tonnes of the listed elements contained in the materials.
+  case elements([Element])
+}
+
 extension RunReport {
   /// The year the Sankey diagram shows: the first calendar year simulated in full, else the first year.
   public var defaultSankeyYear: Int? {
@@ -69,67 +81,85 @@ extension RunReport {
     return (g.first { $0.isFull } ?? g.first)?.year
   }
 
-  /// A Sankey diagram of one year's material flows, t/yr. Nodes are stock pools
-  /// (`site · material`), processes, demand sectors and reserves; links are process inputs
-  /// (pool → process), outputs (process → pool), shipments (pool → pool, by departure),
-  /// demand served from stock (pool → sector), reserve fills (pool → reserve) and releases (reserve → sector).
-  public func sankey(year: Int? = nil) -> SankeyDiagram {
+  /// A Sankey diagram of one year's flows, t/yr. Nodes are stock pools (`site · material`),
+  /// processes, demand sectors and reserves; links are process inputs (pool → process), outputs
+  /// (process → pool), shipments (pool → pool, by departure), demand served from stock
+  /// (pool → sector), reserve fills (pool → reserve) and releases (reserve → sector).
+  ///
+  /// With `basis: .material` widths are tonnes of material; with `.elements([...])` they are
+  /// tonnes of those elements' content, and each process also has a link to a `losses` node, so
+  /// every process node's inflow equals its outflow.
+  public func sankey(year: Int? = nil, basis: SankeyBasis = .material) -> SankeyDiagram {
     let y = year ?? defaultSankeyYear ?? 0
     let idx = years.first { $0.year == y }?.indices ?? []
     let partial = idx.count < 12 ? " (\(idx.count) months)" : ""
-    var d = SankeyDiagram(title: "\(result.scenario): material flows in \(y)\(partial), t/yr", unit: "t/yr")
+    let what: String
+    var factor: [MaterialID: Double] = [:]
+    switch basis {
+    case .material:
+      what = "material flows"
+      for m in scenario.materials { factor[m.id] = 1 }
+    case .elements(let els):
+      what = els.map(\.symbol).joined(separator: "+") + " content of flows"
+      for m in scenario.materials { factor[m.id] = els.reduce(0) { $0 + m.composition.fraction(of: $1) } }
+    }
+    var d = SankeyDiagram(title: "\(result.scenario): \(what) in \(y)\(partial), t/yr", unit: "t/yr")
     func pool(_ site: SiteID, _ m: MaterialID) -> String {
       let id = "pool:\(site):\(m)"
       d.addNode(.init(id: id, label: "\(site) · \(m)"))
       return id
     }
-    func v(_ kg: [Double]) -> Double { tonnes(sum(kg, idx)) }
+    func v(_ kg: [Double], _ m: MaterialID) -> Double { tonnes(sum(kg, idx)) * (factor[m] ?? 0) }
     // Processes in stage order so the columns read left to right.
     let procs = result.processes.enumerated().sorted { ($0.element.stage, $0.offset) < ($1.element.stage, $1.offset) }.map(\.element)
     for p in procs {
       let pid = "proc:\(p.process)"
-      var any = false
-      for i in p.inputs where v(i.mass) > 0 { any = true }
-      for o in p.outputs where v(o.mass) > 0 { any = true }
-      guard any else { continue }
-      for i in p.inputs where v(i.mass) > 0 {
-        let s = pool(p.site, i.material)
-        d.addNode(.init(id: pid, label: p.name))
-        d.addFlow(s, pid, v(i.mass), label: "\(i.material) into \(p.name)")
-      }
+      let ins = p.inputs.filter { v($0.mass, $0.material) > 0 }, outs = p.outputs.filter { v($0.mass, $0.material) > 0 }
+      guard !ins.isEmpty || !outs.isEmpty else { continue }
+      for i in ins { _ = pool(p.site, i.material) }
       d.addNode(.init(id: pid, label: p.name))
-      for o in p.outputs where v(o.mass) > 0 {
-        d.addFlow(pid, pool(p.site, o.material), v(o.mass), label: "\(p.name) makes \(o.material)")
+      for i in ins { d.addFlow(pool(p.site, i.material), pid, v(i.mass, i.material), label: "\(i.material) into \(p.name)") }
+      for o in outs { d.addFlow(pid, pool(p.site, o.material), v(o.mass, o.material), label: "\(p.name) makes \(o.material)") }
+      if case .elements(let els) = basis {
+        var lost = 0.0
+        for e in els { if let k = result.elements.firstIndex(of: e), k < p.losses.count { lost += tonnes(sum(p.losses[k], idx)) } }
+        if lost > 0 {
+          d.addNode(.init(id: "losses", label: "losses", color: "#999999"))
+          d.addFlow(pid, "losses", lost, label: "\(p.name) losses")
+        }
       }
     }
-    for s in result.shipments where v(s.shipped) > 0 {
+    for s in result.shipments where v(s.shipped, s.material) > 0 {
       let a = pool(s.from, s.material), b = pool(s.to, s.material)
-      d.addFlow(a, b, v(s.shipped), label: "\(s.material) \(s.from) (\(s.fromCountry)) → \(s.to) (\(s.toCountry))")
+      d.addFlow(a, b, v(s.shipped, s.material), label: "\(s.material) \(s.from) (\(s.fromCountry)) → \(s.to) (\(s.toCountry))")
     }
     for dm in result.demands {
       let fromStock = zip(dm.met, dm.fromReserve).map { max(0, $0 - $1) }
       let sid = "use:\(dm.sector.rawValue)"
-      if v(fromStock) > 0 {
+      if v(fromStock, dm.material) > 0 {
         let a = pool(dm.site, dm.material)
         d.addNode(.init(id: sid, label: dm.sector.displayName))
-        d.addFlow(a, sid, v(fromStock), label: "\(dm.material) to \(dm.sector.displayName)")
+        d.addFlow(a, sid, v(fromStock, dm.material), label: "\(dm.material) to \(dm.sector.displayName)")
       }
-      if v(dm.fromReserve) > 0 {
-        for r in result.reserves where r.site == dm.site && r.material == dm.material && v(r.released) > 0 {
+      if v(dm.fromReserve, dm.material) > 0 {
+        for r in result.reserves where r.site == dm.site && r.material == dm.material && v(r.released, r.material) > 0 {
           d.addNode(.init(id: "reserve:\(r.reserve)", label: "reserve \(r.reserve)"))
           d.addNode(.init(id: sid, label: dm.sector.displayName))
-          d.addFlow("reserve:\(r.reserve)", sid, v(dm.fromReserve), label: "reserve \(r.reserve) releases to \(dm.sector.displayName)")
+          d.addFlow("reserve:\(r.reserve)", sid, v(dm.fromReserve, dm.material), label: "reserve \(r.reserve) releases to \(dm.sector.displayName)")
           break
         }
       }
     }
-    for r in result.reserves where v(r.filled) > 0 {
+    for r in result.reserves where v(r.filled, r.material) > 0 {
       let a = pool(r.site, r.material)
       d.addNode(.init(id: "reserve:\(r.reserve)", label: "reserve \(r.reserve)"))
-      d.addFlow(a, "reserve:\(r.reserve)", v(r.filled), label: "fill reserve \(r.reserve)")
+      d.addFlow(a, "reserve:\(r.reserve)", v(r.filled, r.material), label: "fill reserve \(r.reserve)")
     }
     return d
   }
+
+  /// The magnet elements the run tracks (Nd, Pr, Dy, Tb, in that order), for the element Sankey.
+  var magnetElements: [Element] { [Element.Nd, .Pr, .Dy, .Tb].filter { result.elements.contains($0) } }
 
   var monthTicks: [(x: Double, label: String)] {
     result.months.enumerated().map { (Double($0.offset), $0.element.description) }
@@ -179,12 +209,15 @@ extension RunReport {
   }
 
   /// The charts `--out` writes: `sankey.svg`, `demand.svg`, `stocks.svg`, `dependence.svg`.
+  /// When the run tracks any magnet element, also `sankey-elements.svg` (the same flows in t/yr of Nd+Pr+Dy+Tb content).
   public func svgs(sankeyYear: Int? = nil) -> [(fileName: String, svg: String)] {
-    [
+    var out = [
       ("sankey.svg", sankey(year: sankeyYear).render()),
       ("demand.svg", demandChart().render()),
       ("stocks.svg", stocksChart().render()),
       ("dependence.svg", dependenceChart().render()),
     ]
+    if !magnetElements.isEmpty { out.append(("sankey-elements.svg", sankey(year: sankeyYear, basis: .elements(magnetElements)).render())) }
+    return out
   }
 }

@@ -46,12 +46,18 @@ public struct SankeyDiagram: Sendable {
   public var unit: String
   public var nodes: [Node] = []
   public var flows: [Flow] = []
+  /// Minimum width, px; the diagram widens so columns are at least `minColumnSpacing` apart.
   public var width: Double = 1100
+  /// Minimum height, px; the diagram grows so every node in the fullest column has room for its label.
   public var height: Double = 640
+  /// Smallest horizontal distance between columns, px.
+  public var minColumnSpacing: Double = 190
   /// Vertical gap between nodes in a column, px.
   public var nodeGap: Double = 14
   /// Node bar width, px.
   public var nodeWidth: Double = 14
+  /// Space right of the last column for its labels, px (every label sits right of its node).
+  public var labelMargin: Double = 170
 
   public init(title: String, unit: String) {
     self.title = title
@@ -75,6 +81,9 @@ public struct SankeyDiagram: Sendable {
     var y: [Double]
     var h: [Double]
     var scale: Double  // px per unit value
+    var width: Double
+    var height: Double
+    var columnSpacing: Double
     var bands: [(flow: Int, geometry: BandGeometry)]
     var nodeTotal: [Double]
   }
@@ -117,7 +126,11 @@ public struct SankeyDiagram: Sendable {
     var dense = Array(repeating: 0, count: N)
     for i in 0..<N { dense[i] = usedCols.firstIndex(of: col[i]) ?? 0 }
     let C = max(1, usedCols.count)
-    let top = 50.0, bottom = 20.0, left = 20.0, right = 20.0
+    let top = 50.0, bottom = 20.0, left = 20.0, right = labelMargin
+    var fullest = 0
+    for c in 0..<C { fullest = max(fullest, dense.filter { $0 == c }.count) }
+    let height = max(self.height, top + bottom + Double(fullest) * (nodeGap + 12))
+    let width = max(self.width, left + right + nodeWidth + Double(C - 1) * minColumnSpacing)
     let ph = height - top - bottom
     var nodeTotal = (0..<N).map { max(inflow[$0], outflow[$0]) }
     for i in 0..<N where nodeTotal[i] == 0 { nodeTotal[i] = 0 }
@@ -164,7 +177,9 @@ public struct SankeyDiagram: Sendable {
       geo[i] = g
     }
     let bands = fl.compactMap { i in geo[i].map { (i, $0) } }
-    return Layout(columnOf: dense, x: x, y: y, h: h, scale: scale, bands: bands, nodeTotal: nodeTotal)
+    return Layout(
+      columnOf: dense, x: x, y: y, h: h, scale: scale, width: width, height: height, columnSpacing: C > 1 ? colSpacing : width,
+      bands: bands, nodeTotal: nodeTotal)
   }
 
   /// The laid-out band of every drawn flow, in `flows` order (for checks and interactive use).
@@ -180,13 +195,16 @@ public struct SankeyDiagram: Sendable {
   }
 
   public func render() -> String {
-    var svg = SVGDocument(width: width, height: height)
-    svg.text(title, x: 20, y: 24, size: 15, weight: "bold")
     guard !drawn().isEmpty else {
+      var svg = SVGDocument(width: width, height: height)
+      svg.text(title, x: 20, y: 24, size: 15, weight: "bold")
       svg.text("No flows in this period.", x: 20, y: 60, size: 13)
       return svg.render()
     }
     let L = layout()
+    var svg = SVGDocument(width: L.width, height: L.height)
+    svg.text(title, x: 20, y: 24, size: 15, weight: "bold")
+    let maxCol = L.columnOf.max() ?? 0
     var index: [String: Int] = [:]
     for (i, nd) in nodes.enumerated() { index[nd.id] = i }
     for (fi, g) in L.bands {
@@ -194,13 +212,16 @@ public struct SankeyDiagram: Sendable {
       let color = f.color ?? (index[f.source].flatMap { nodes[$0].color } ?? palette[(index[f.source] ?? 0) % palette.count])
       svg.path(Self.bandPath(g), fill: color, opacity: 0.4, title: "\(f.label): \(formatNumber(f.value, significantDigits: 4)) \(unit)")
     }
-    let maxCol = L.columnOf.max() ?? 0
     for (i, nd) in nodes.enumerated() where L.nodeTotal[i] > 0 {
       let color = nd.color ?? palette[i % palette.count]
       svg.rect(x: L.x[i], y: L.y[i], width: nodeWidth, height: max(1, L.h[i]), fill: color, title: nd.label)
-      let text = "\(nd.label) \(formatNumber(L.nodeTotal[i], significantDigits: 4)) \(unit)"
-      let onRight = L.columnOf[i] < maxCol
-      svg.text(text, x: onRight ? L.x[i] + nodeWidth + 4 : L.x[i] - 4, y: L.y[i] + max(1, L.h[i]) / 2 + 4, size: 10, anchor: onRight ? .start : .end)
+      // Labels sit right of the node and are shortened to fit before the next column (10 px font ≈ 5.6 px/char).
+      let room = L.columnOf[i] < maxCol ? L.columnSpacing - nodeWidth - 8 : labelMargin - 8
+      let amount = " \(formatNumber(L.nodeTotal[i], significantDigits: 4)) \(unit)"
+      let maxChars = max(4, Int(room / 5.6) - amount.count)
+      let name = nd.label.count > maxChars ? String(nd.label.prefix(maxChars - 1)) + "…" : nd.label
+      let text = name + amount
+      svg.text(text, x: L.x[i] + nodeWidth + 4, y: L.y[i] + max(1, L.h[i]) / 2 + 4, size: 10)
     }
     return svg.render()
   }

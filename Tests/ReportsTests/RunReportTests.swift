@@ -209,7 +209,7 @@ import TestSupport
     #expect(a.json() == b.json())
     #expect(a.summaryText() == b.summaryText())
     let sa = a.svgs(), sb = b.svgs()
-    #expect(sa.map(\.fileName) == ["sankey.svg", "demand.svg", "stocks.svg", "dependence.svg"])
+    #expect(sa.map(\.fileName) == ["sankey.svg", "demand.svg", "stocks.svg", "dependence.svg", "sankey-elements.svg"])
     #expect(sa.map(\.svg) == sb.map(\.svg))
   }
 }
