@@ -316,7 +316,7 @@ public struct RunReport: Sendable {
     out += "  \"months\": [" + result.months.map { jsonString($0.description) }.joined(separator: ", ") + "],\n"
     out += "  \"elements\": [" + result.elements.map { jsonString($0.symbol) }.joined(separator: ", ") + "],\n"
     let b = result.balance
-    out += "  \"balance\": {\"max_relative\": \(jsonNumber(b.maxRelative)), \"max_absolute_kg\": \(jsonNumber(b.maxAbsolute)), \"checked\": \(b.checked)"
+    out += "  \"balance\": {\"max_relative\": \(jsonNumber(b.maxRelative, clean: false)), \"max_absolute_kg\": \(jsonNumber(b.maxAbsolute, clean: false)), \"checked\": \(b.checked)"
     if let w = b.worst {
       out += ", \"worst\": {\"site\": \(jsonString(w.site.rawValue)), \"month\": \(jsonString(w.month.description)), \"element\": \(jsonString(w.element.symbol))}"
     }
@@ -333,7 +333,7 @@ public struct RunReport: Sendable {
     let all = series()
     for (i, s) in all.enumerated() {
       out += "    {\"entity_type\": \(jsonString(s.entityType)), \"entity\": \(jsonString(s.entity)), \"measure\": \(jsonString(s.measure)), \"unit\": \(jsonString(s.unit)), \"values\": ["
-      out += s.values.map(jsonNumber).joined(separator: ", ")
+      out += s.values.map { jsonNumber($0) }.joined(separator: ", ")
       out += "]}" + (i + 1 < all.count ? ",\n" : "\n")
     }
     out += "  ]\n}\n"

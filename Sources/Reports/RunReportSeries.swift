@@ -39,13 +39,14 @@ func cell(_ x: Double, digits: Int = 6) -> String {
   abs(x) < 1e-9 ? "0" : formatNumber(x, significantDigits: digits)
 }
 
-/// A number for CSV and JSON series: ten significant digits.
-func exact(_ x: Double) -> String { formatNumber(x, significantDigits: 10) }
+/// A number for CSV and JSON series: ten significant digits; magnitudes below 1e-12 (in the
+/// series' unit: 1e-12 t = 1 µg) are the engine's floating-point noise and print as 0.
+func exact(_ x: Double) -> String { abs(x) < 1e-12 ? "0" : formatNumber(x, significantDigits: 10) }
 
-/// A number as a JSON value (`null` when not finite).
-func jsonNumber(_ x: Double?) -> String {
+/// A number as a JSON value (`null` when not finite); `clean` zeroes noise as ``exact(_:)`` does.
+func jsonNumber(_ x: Double?, clean: Bool = true) -> String {
   guard let x, x.isFinite else { return "null" }
-  return exact(x)
+  return clean ? exact(x) : formatNumber(x, significantDigits: 10)
 }
 
 /// The identifier of a shipment series: `link:material`, plus the tolling leg when it is one.

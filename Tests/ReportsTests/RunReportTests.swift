@@ -189,6 +189,8 @@ import TestSupport
     #expect((dict["months"] as? [String])?.count == r.months.count)
     let balance = try #require(dict["balance"] as? [String: Any])
     #expect((balance["checked"] as? NSNumber)?.intValue == r.balance.checked)
+    // The residual is printed in full (not zeroed like series noise), to 10 significant digits.
+    #expect(approx(try #require(balance["max_relative"] as? NSNumber).doubleValue, r.balance.maxRelative, rel: 1e-9))
     let series = try #require(dict["series"] as? [[String: Any]])
     #expect(series.count == report.series().count)
     // The first demand's "met" series equals the result, t.
