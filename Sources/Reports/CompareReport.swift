@@ -45,32 +45,32 @@ public struct CompareReport: Sendable {
       }
     }
     func unmet(_ r: SimulationResult) -> [(String, String, Double)] {
-      sectorDemands(r).flatMap { g in
-        [(g.sector.rawValue, "t", tonnes(total(g.unmet))), (g.sector.rawValue, g.endUnit, total(g.unmetUnits))]
+      rrSectorDemands(r).flatMap { g in
+        [(g.sector.rawValue, "t", rrTonnes(rrTotal(g.unmet))), (g.sector.rawValue, g.endUnit, rrTotal(g.unmetUnits))]
       }
     }
     func metShare(_ r: SimulationResult) -> [(String, String, Double)] {
-      sectorDemands(r).compactMap { g in
-        let req = total(g.required)
-        return req > 0 ? (g.sector.rawValue, "%", 100 * total(g.met) / req) : nil
+      rrSectorDemands(r).compactMap { g in
+        let req = rrTotal(g.required)
+        return req > 0 ? (g.sector.rawValue, "%", 100 * rrTotal(g.met) / req) : nil
       }
     }
     func imports(_ s: Scenario, _ r: SimulationResult) -> [(String, String, Double)] {
       var acc: [(String, Double)] = []
-      for home in homeCountries(s) {
+      for home in rrHomeCountries(s) {
         for x in r.imports(into: home, scenario: s) {
           let key = "\(x.origin) → \(home) \(x.form.rawValue)"
-          if let i = acc.firstIndex(where: { $0.0 == key }) { acc[i].1 += tonnes(total(x.mass)) } else { acc.append((key, tonnes(total(x.mass)))) }
+          if let i = acc.firstIndex(where: { $0.0 == key }) { acc[i].1 += rrTonnes(rrTotal(x.mass)) } else { acc.append((key, rrTonnes(rrTotal(x.mass)))) }
         }
       }
       return acc.sorted { $0.0 < $1.0 }.map { ($0.0, "t", $0.1) }
     }
     func tolling(_ r: SimulationResult) -> [(String, String, Double)] {
-      r.tolling.map { ("\($0.agreement) returned", "t", tonnes(total($0.returned))) }
+      r.tolling.map { ("\($0.agreement) returned", "t", rrTonnes(rrTotal($0.returned))) }
     }
     func reserves(_ r: SimulationResult) -> [(String, String, Double)] {
       r.reserves.flatMap { x in
-        [("\(x.reserve) released", "t", tonnes(total(x.released))), ("\(x.reserve) end level", "t", tonnes(x.level.last ?? 0))]
+        [("\(x.reserve) released", "t", rrTonnes(rrTotal(x.released))), ("\(x.reserve) end level", "t", rrTonnes(x.level.last ?? 0))]
       }
     }
     func hhi(_ r: SimulationResult) -> [(String, String, Double)] {
@@ -91,8 +91,8 @@ public struct CompareReport: Sendable {
     var t = Table(title: "Comparison over the whole run", columns: ["group", "indicator", "unit", l.a, l.b, "B − A", "change %"])
     for k in kpis() {
       let pct: String
-      if let va = k.a, va != 0, k.b != nil { pct = cell(100 * k.difference / abs(va)) } else { pct = "" }
-      t.append([k.group, k.name, k.unit, k.a.map { cell($0) } ?? "", k.b.map { cell($0) } ?? "", cell(k.difference), pct])
+      if let va = k.a, va != 0, k.b != nil { pct = rrCell(100 * k.difference / abs(va)) } else { pct = "" }
+      t.append([k.group, k.name, k.unit, k.a.map { rrCell($0) } ?? "", k.b.map { rrCell($0) } ?? "", rrCell(k.difference), pct])
     }
     return t
   }
@@ -105,23 +105,23 @@ public struct CompareReport: Sendable {
   /// Unmet demand per sector and calendar year, t, for both runs.
   public func demandTable() -> Table {
     let l = labels
-    let ya = yearGroups(a.result.months), yb = yearGroups(b.result.months)
+    let ya = rrYearGroups(a.result.months), yb = rrYearGroups(b.result.months)
     var years: [Int] = []
     for g in ya + yb where !years.contains(g.year) { years.append(g.year) }
     years.sort()
     var t = Table(title: "Unmet demand per sector (t per year)", columns: ["sector", "run"] + years.map(String.init))
-    let ga = sectorDemands(a.result), gb = sectorDemands(b.result)
+    let ga = rrSectorDemands(a.result), gb = rrSectorDemands(b.result)
     var sectors: [Sector] = []
     for g in ga + gb where !sectors.contains(g.sector) { sectors.append(g.sector) }
     sectors.sort()
     for s in sectors {
       for (label, groups, yg) in [(l.a, ga, ya), (l.b, gb, yb)] {
         let unmet = groups.filter { $0.sector == s }.reduce(into: [Double]()) { acc, g in
-          if acc.isEmpty { acc = g.unmet } else { add(&acc, g.unmet) }
+          if acc.isEmpty { acc = g.unmet } else { rrAdd(&acc, g.unmet) }
         }
-        t.append([s.displayName, label] + years.map { y in
+        t.append([s.rrName, label] + years.map { y in
           guard let g = yg.first(where: { $0.year == y }), !unmet.isEmpty else { return "" }
-          return cell(tonnes(sum(unmet, g.indices)))
+          return rrCell(rrTonnes(rrSum(unmet, g.indices)))
         })
       }
     }
@@ -147,7 +147,7 @@ public struct CompareReport: Sendable {
     all.sort()
     c.xTickLabels = all.map { (Double($0.months(since: origin)), $0.description) }
     var sectors: [Sector] = []
-    let ga = sectorDemands(a.result), gb = sectorDemands(b.result)
+    let ga = rrSectorDemands(a.result), gb = rrSectorDemands(b.result)
     for g in ga + gb where !sectors.contains(g.sector) { sectors.append(g.sector) }
     sectors.sort()
     for (i, s) in sectors.enumerated() {
@@ -156,8 +156,8 @@ public struct CompareReport: Sendable {
         let here = groups.filter { $0.sector == s }
         guard !here.isEmpty else { continue }
         var unmet = Array(repeating: 0.0, count: months.count)
-        for g in here { add(&unmet, g.unmet) }
-        let pts = months.enumerated().map { (Double($0.element.months(since: origin)), tonnes(unmet[$0.offset])) }
+        for g in here { rrAdd(&unmet, g.unmet) }
+        let pts = months.enumerated().map { (Double($0.element.months(since: origin)), rrTonnes(unmet[$0.offset])) }
         c.series.append(.init(name: "\(s.rawValue) \(label)", points: pts, color: color, dashed: dashed))
       }
     }

@@ -21,9 +21,9 @@ public struct RunReport: Sendable {
     self.significantDigits = max(1, significantDigits)
   }
 
-  func cell(_ x: Double) -> String { Reports.cell(x, digits: significantDigits) }
+  func rrCell(_ x: Double) -> String { Reports.rrCell(x, digits: significantDigits) }
 
-  var years: [YearGroup] { yearGroups(result.months) }
+  var years: [RRYearGroup] { rrYearGroups(result.months) }
 
   // MARK: - Tidy series
 
@@ -33,7 +33,7 @@ public struct RunReport: Sendable {
     var out: [RunSeries] = []
     let T = result.months.count
     func mass(_ type: String, _ entity: String, _ measure: String, _ kg: [Double]) {
-      out.append(RunSeries(entityType: type, entity: entity, measure: measure, unit: "t", values: kg.map { tonnes($0) }))
+      out.append(RunSeries(entityType: type, entity: entity, measure: measure, unit: "t", values: kg.map { rrTonnes($0) }))
     }
     for p in result.processes {
       let id = p.process.rawValue
@@ -44,7 +44,7 @@ public struct RunReport: Sendable {
       for (k, e) in result.elements.enumerated() where k < p.losses.count { mass("process", id, "loss:\(e.symbol)", p.losses[k]) }
     }
     for s in result.shipments {
-      let id = shipmentEntity(s)
+      let id = runShipmentEntity(s)
       mass("shipment", id, "shipped", s.shipped)
       mass("shipment", id, "delivered", s.delivered)
       mass("shipment", id, "blocked", s.blocked)
@@ -82,7 +82,7 @@ public struct RunReport: Sendable {
     let prod = result.productionByStage()
     var stageTotal: [(Stage, [Double])] = []
     for row in prod {
-      if let i = stageTotal.firstIndex(where: { $0.0 == row.stage }) { add(&stageTotal[i].1, row.mass) } else { stageTotal.append((row.stage, row.mass)) }
+      if let i = stageTotal.firstIndex(where: { $0.0 == row.stage }) { rrAdd(&stageTotal[i].1, row.mass) } else { stageTotal.append((row.stage, row.mass)) }
     }
     for row in prod {
       let id = "\(row.stage.rawValue):\(row.country)"
@@ -106,11 +106,16 @@ public struct RunReport: Sendable {
   public func tidyCSV() -> String {
     var out = "month,entity_type,entity,measure,unit,value\n"
     let months = result.months.map(\.description)
-    for s in series() {
+    let all = series()
+    out.reserveCapacity(all.count * months.count * 48)
+    for s in all {
       let prefix = "," + csvEscape(s.entityType) + "," + csvEscape(s.entity) + "," + csvEscape(s.measure) + "," + csvEscape(s.unit) + ","
       for (k, v) in s.values.enumerated() {
         guard let v, v.isFinite else { continue }
-        out += months[k] + prefix + exact(v) + "\n"
+        out.append(months[k])
+        out.append(prefix)
+        out.append(rrExact(v))
+        out.append("\n")
       }
     }
     return out
@@ -120,14 +125,14 @@ public struct RunReport: Sendable {
 
   /// A row label plus one column per year and a total (sums of a monthly flow, t).
   func flowRow(_ labels: [String], _ kg: [Double], scale: Double = 1 / 1000) -> [String] {
-    labels + years.map { cell(sum(kg, $0.indices) * scale) } + [cell(total(kg) * scale)]
+    labels + years.map { rrCell(rrSum(kg, $0.indices) * scale) } + [rrCell(rrTotal(kg) * scale)]
   }
 
   /// A row label plus the level at the end of each year (the last simulated month of the year).
   func levelRow(_ labels: [String], _ values: [Double], scale: Double = 1 / 1000) -> [String] {
     labels + years.map { g in
       guard let k = g.indices.last, k < values.count else { return "" }
-      return values[k].isFinite ? cell(values[k] * scale) : ""
+      return values[k].isFinite ? rrCell(values[k] * scale) : ""
     }
   }
 
@@ -165,8 +170,8 @@ public struct RunReport: Sendable {
     var t = Table(title: "Imports by origin and form (t per year)", columns: ["into", "origin", "form", "measure"] + yearHeaders + ["total"])
     for row in importRows() {
       t.append(flowRow([row.into, row.origin, row.form.rawValue, "delivered"], row.delivered))
-      if total(row.underPolicy) > 0 { t.append(flowRow([row.into, row.origin, row.form.rawValue, "shipped under policy"], row.underPolicy)) }
-      if total(row.blocked) > 0 { t.append(flowRow([row.into, row.origin, row.form.rawValue, "blocked"], row.blocked)) }
+      if rrTotal(row.underPolicy) > 0 { t.append(flowRow([row.into, row.origin, row.form.rawValue, "shipped under policy"], row.underPolicy)) }
+      if rrTotal(row.blocked) > 0 { t.append(flowRow([row.into, row.origin, row.form.rawValue, "blocked"], row.blocked)) }
     }
     return t
   }
@@ -184,15 +189,15 @@ public struct RunReport: Sendable {
   func importRows() -> [ImportRow] {
     let T = result.months.count
     var rows: [ImportRow] = []
-    for home in homeCountries(scenario) {
+    for home in rrHomeCountries(scenario) {
       for s in result.shipments where s.toCountry == home && s.fromCountry != home {
         let form = scenario.material(s.material)?.form ?? .intermediate
-        let pols = coveringPolicies(scenario, s)
+        let pols = rrCoveringPolicies(scenario, s)
         let under: [Double] = (0..<T).map { k in pols.contains { $0.isActive(at: result.months[k]) } ? s.shipped[k] : 0 }
         if let i = rows.firstIndex(where: { $0.into == home && $0.origin == s.fromCountry && $0.form == form }) {
-          add(&rows[i].delivered, s.delivered)
-          add(&rows[i].underPolicy, under)
-          add(&rows[i].blocked, s.blocked)
+          rrAdd(&rows[i].delivered, s.delivered)
+          rrAdd(&rows[i].underPolicy, under)
+          rrAdd(&rows[i].blocked, s.blocked)
         } else {
           rows.append(ImportRow(into: home, origin: s.fromCountry, form: form, delivered: s.delivered, underPolicy: under, blocked: s.blocked))
         }
@@ -204,9 +209,9 @@ public struct RunReport: Sendable {
   /// Demand required, met and unmet per sector, in t and in end units, per year.
   public func demandTable() -> Table {
     var t = Table(title: "Demand per sector (t and end units per year)", columns: ["sector", "measure", "unit"] + yearHeaders + ["total", "met %"])
-    for g in sectorDemands(result) {
-      let pct = total(g.required) > 0 ? cell(100 * total(g.met) / total(g.required)) : ""
-      let name = g.sector.displayName
+    for g in rrSectorDemands(result) {
+      let pct = rrTotal(g.required) > 0 ? rrCell(100 * rrTotal(g.met) / rrTotal(g.required)) : ""
+      let name = g.sector.rrName
       t.append(flowRow([name, "required", "t"], g.required) + [""])
       t.append(flowRow([name, "met", "t"], g.met) + [pct])
       t.append(flowRow([name, "unmet", "t"], g.unmet) + [""])
@@ -249,13 +254,13 @@ public struct RunReport: Sendable {
     for c in result.concentration() {
       let rows = prod.filter { $0.stage == c.stage }
       let perYear: [String] = years.map { g in
-        let totals = rows.map { sum($0.mass, g.indices) }
-        let all = total(totals)
+        let totals = rows.map { rrSum($0.mass, g.indices) }
+        let all = rrTotal(totals)
         guard all > 0 else { return "" }
-        return cell(totals.reduce(0) { $0 + ($1 / all) * ($1 / all) } * 10_000)
+        return rrCell(totals.reduce(0) { $0 + ($1 / all) * ($1 / all) } * 10_000)
       }
       let top = c.shares.first
-      t.append([c.stage.rawValue, top?.country ?? "", top.map { cell(100 * $0.share) } ?? "", cell(c.hhi)] + perYear)
+      t.append([c.stage.rawValue, top?.country ?? "", top.map { rrCell(100 * $0.share) } ?? "", rrCell(c.hhi)] + perYear)
     }
     return t
   }
@@ -316,7 +321,7 @@ public struct RunReport: Sendable {
     out += "  \"months\": [" + result.months.map { jsonString($0.description) }.joined(separator: ", ") + "],\n"
     out += "  \"elements\": [" + result.elements.map { jsonString($0.symbol) }.joined(separator: ", ") + "],\n"
     let b = result.balance
-    out += "  \"balance\": {\"max_relative\": \(jsonNumber(b.maxRelative, clean: false)), \"max_absolute_kg\": \(jsonNumber(b.maxAbsolute, clean: false)), \"checked\": \(b.checked)"
+    out += "  \"balance\": {\"max_relative\": \(rrJSONNumber(b.maxRelative, clean: false)), \"max_absolute_kg\": \(rrJSONNumber(b.maxAbsolute, clean: false)), \"checked\": \(b.checked)"
     if let w = b.worst {
       out += ", \"worst\": {\"site\": \(jsonString(w.site.rawValue)), \"month\": \(jsonString(w.month.description)), \"element\": \(jsonString(w.element.symbol))}"
     }
@@ -333,7 +338,7 @@ public struct RunReport: Sendable {
     let all = series()
     for (i, s) in all.enumerated() {
       out += "    {\"entity_type\": \(jsonString(s.entityType)), \"entity\": \(jsonString(s.entity)), \"measure\": \(jsonString(s.measure)), \"unit\": \(jsonString(s.unit)), \"values\": ["
-      out += s.values.map { jsonNumber($0) }.joined(separator: ", ")
+      out += s.values.map { rrJSONNumber($0) }.joined(separator: ", ")
       out += "]}" + (i + 1 < all.count ? ",\n" : "\n")
     }
     out += "  ]\n}\n"

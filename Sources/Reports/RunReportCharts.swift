@@ -4,7 +4,7 @@ import Simulation
 import SupplyChain
 
 /// Horizontal 100 % stacked bars: one bar per category, segments by series (e.g. country shares per stage).
-public struct StackedBarChart: Sendable {
+public struct ShareBarChart: Sendable {
   public struct Bar: Sendable {
     public var label: String
     /// Segments in drawing order; values are normalised to the bar's total.
@@ -109,7 +109,7 @@ extension RunReport {
       d.addNode(.init(id: id, label: "\(site) · \(m)"))
       return id
     }
-    func v(_ kg: [Double], _ m: MaterialID) -> Double { tonnes(sum(kg, idx)) * (factor[m] ?? 0) }
+    func v(_ kg: [Double], _ m: MaterialID) -> Double { rrTonnes(rrSum(kg, idx)) * (factor[m] ?? 0) }
     // Processes in stage order so the columns read left to right.
     let procs = result.processes.enumerated().sorted { ($0.element.stage, $0.offset) < ($1.element.stage, $1.offset) }.map(\.element)
     for p in procs {
@@ -122,7 +122,7 @@ extension RunReport {
       for o in outs { d.addFlow(pid, pool(p.site, o.material), v(o.mass, o.material), label: "\(p.name) makes \(o.material)") }
       if case .elements(let els) = basis {
         var lost = 0.0
-        for e in els { if let k = result.elements.firstIndex(of: e), k < p.losses.count { lost += tonnes(sum(p.losses[k], idx)) } }
+        for e in els { if let k = result.elements.firstIndex(of: e), k < p.losses.count { lost += rrTonnes(rrSum(p.losses[k], idx)) } }
         if lost > 0 {
           d.addNode(.init(id: "losses", label: "losses", color: "#999999"))
           d.addFlow(pid, "losses", lost, label: "\(p.name) losses")
@@ -138,14 +138,14 @@ extension RunReport {
       let sid = "use:\(dm.sector.rawValue)"
       if v(fromStock, dm.material) > 0 {
         let a = pool(dm.site, dm.material)
-        d.addNode(.init(id: sid, label: dm.sector.displayName))
-        d.addFlow(a, sid, v(fromStock, dm.material), label: "\(dm.material) to \(dm.sector.displayName)")
+        d.addNode(.init(id: sid, label: dm.sector.rrName))
+        d.addFlow(a, sid, v(fromStock, dm.material), label: "\(dm.material) to \(dm.sector.rrName)")
       }
       if v(dm.fromReserve, dm.material) > 0 {
         for r in result.reserves where r.site == dm.site && r.material == dm.material && v(r.released, r.material) > 0 {
           d.addNode(.init(id: "reserve:\(r.reserve)", label: "reserve \(r.reserve)"))
-          d.addNode(.init(id: sid, label: dm.sector.displayName))
-          d.addFlow("reserve:\(r.reserve)", sid, v(dm.fromReserve, dm.material), label: "reserve \(r.reserve) releases to \(dm.sector.displayName)")
+          d.addNode(.init(id: sid, label: dm.sector.rrName))
+          d.addFlow("reserve:\(r.reserve)", sid, v(dm.fromReserve, dm.material), label: "reserve \(r.reserve) releases to \(dm.sector.rrName)")
           break
         }
       }
@@ -169,10 +169,10 @@ extension RunReport {
   public func demandChart() -> LineChart {
     var c = LineChart(title: "\(result.scenario): demand met and unmet per sector", xLabel: "month", yLabel: "t/month")
     c.xTickLabels = monthTicks
-    for (i, g) in sectorDemands(result).enumerated() {
+    for (i, g) in rrSectorDemands(result).enumerated() {
       let color = palette[i % palette.count]
-      c.series.append(.init(name: "\(g.sector.rawValue) met", points: g.met.enumerated().map { (Double($0.offset), tonnes($0.element)) }, color: color))
-      c.series.append(.init(name: "\(g.sector.rawValue) unmet", points: g.unmet.enumerated().map { (Double($0.offset), tonnes($0.element)) }, color: color, dashed: true))
+      c.series.append(.init(name: "\(g.sector.rawValue) met", points: g.met.enumerated().map { (Double($0.offset), rrTonnes($0.element)) }, color: color))
+      c.series.append(.init(name: "\(g.sector.rawValue) unmet", points: g.unmet.enumerated().map { (Double($0.offset), rrTonnes($0.element)) }, color: color, dashed: true))
     }
     return c
   }
@@ -187,17 +187,17 @@ extension RunReport {
     }.prefix(10).sorted { $0.offset < $1.offset }.map(\.element)
     if ranked.count < result.stocks.count { c.title += " (10 largest of \(result.stocks.count))" }
     for s in ranked {
-      c.series.append(.init(name: "\(s.site) \(s.material)", points: s.level.enumerated().map { (Double($0.offset), tonnes($0.element)) }))
+      c.series.append(.init(name: "\(s.site) \(s.material)", points: s.level.enumerated().map { (Double($0.offset), rrTonnes($0.element)) }))
     }
     for r in result.reserves {
-      c.series.append(.init(name: "reserve \(r.reserve)", points: r.level.enumerated().map { (Double($0.offset), tonnes($0.element)) }, dashed: true))
+      c.series.append(.init(name: "reserve \(r.reserve)", points: r.level.enumerated().map { (Double($0.offset), rrTonnes($0.element)) }, dashed: true))
     }
     return c
   }
 
   /// Each stage's share of output by country over the run (100 % stacked bars).
-  public func dependenceChart() -> StackedBarChart {
-    var c = StackedBarChart(title: "\(result.scenario): supply share by country per stage (whole run)")
+  public func dependenceChart() -> ShareBarChart {
+    var c = ShareBarChart(title: "\(result.scenario): supply share by country per stage (whole run)")
     for k in result.concentration() {
       let shares = k.shares.sorted { $0.country < $1.country }
       c.bars.append(.init(label: "\(k.stage.rawValue) (HHI \(Int(k.hhi.rounded())))", segments: shares.map { ($0.country, $0.share) }))

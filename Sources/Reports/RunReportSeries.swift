@@ -31,26 +31,26 @@ public struct RunSeries: Sendable {
 }
 
 /// kg → t.
-@inline(__always) func tonnes(_ kg: Double) -> Double { kg / 1000 }
+@inline(__always) func rrTonnes(_ kg: Double) -> Double { kg / 1000 }
 
 /// A number for tables: `digits` significant digits, plain notation where possible; magnitudes
 /// below 1e-9 (rounding noise of the engine's sums, e.g. 1e-16 t) print as 0.
-func cell(_ x: Double, digits: Int = 6) -> String {
+func rrCell(_ x: Double, digits: Int = 6) -> String {
   abs(x) < 1e-9 ? "0" : formatNumber(x, significantDigits: digits)
 }
 
 /// A number for CSV and JSON series: ten significant digits; magnitudes below 1e-12 (in the
 /// series' unit: 1e-12 t = 1 µg) are the engine's floating-point noise and print as 0.
-func exact(_ x: Double) -> String { abs(x) < 1e-12 ? "0" : formatNumber(x, significantDigits: 10) }
+func rrExact(_ x: Double) -> String { abs(x) < 1e-12 ? "0" : formatNumber(x, significantDigits: 10) }
 
-/// A number as a JSON value (`null` when not finite); `clean` zeroes noise as ``exact(_:)`` does.
-func jsonNumber(_ x: Double?, clean: Bool = true) -> String {
+/// A number as a JSON value (`null` when not finite); `clean` zeroes noise as ``rrExact(_:)`` does.
+func rrJSONNumber(_ x: Double?, clean: Bool = true) -> String {
   guard let x, x.isFinite else { return "null" }
-  return clean ? exact(x) : formatNumber(x, significantDigits: 10)
+  return clean ? rrExact(x) : formatNumber(x, significantDigits: 10)
 }
 
 /// The identifier of a shipment series: `link:material`, plus the tolling leg when it is one.
-public func shipmentEntity(_ s: ShipmentSeries) -> String {
+public func runShipmentEntity(_ s: ShipmentSeries) -> String {
   switch s.purpose {
   case .trade: return "\(s.link):\(s.material)"
   case .tollingInput(let a): return "\(s.link):\(s.material):toll-input:\(a)"
@@ -59,7 +59,7 @@ public func shipmentEntity(_ s: ShipmentSeries) -> String {
 }
 
 /// Months grouped by calendar year, in order.
-struct YearGroup: Sendable {
+struct RRYearGroup: Sendable {
   var year: Int
   /// Indices into the run's months.
   var indices: [Int]
@@ -68,25 +68,25 @@ struct YearGroup: Sendable {
   var header: String { isFull ? "\(year)" : "\(year)*" }
 }
 
-func yearGroups(_ months: [YearMonth]) -> [YearGroup] {
-  var out: [YearGroup] = []
+func rrYearGroups(_ months: [YearMonth]) -> [RRYearGroup] {
+  var out: [RRYearGroup] = []
   for (k, m) in months.enumerated() {
     if let last = out.last, last.year == m.year {
       out[out.count - 1].indices.append(k)
     } else {
-      out.append(YearGroup(year: m.year, indices: [k]))
+      out.append(RRYearGroup(year: m.year, indices: [k]))
     }
   }
   return out
 }
 
-func sum(_ xs: [Double], _ idx: [Int]) -> Double { idx.reduce(0) { $0 + xs[$1] } }
-func total(_ xs: [Double]) -> Double { xs.reduce(0, +) }
-func add(_ a: inout [Double], _ b: [Double]) { for k in a.indices where k < b.count { a[k] += b[k] } }
+func rrSum(_ xs: [Double], _ idx: [Int]) -> Double { idx.reduce(0) { $0 + xs[$1] } }
+func rrTotal(_ xs: [Double]) -> Double { xs.reduce(0, +) }
+func rrAdd(_ a: inout [Double], _ b: [Double]) { for k in a.indices where k < b.count { a[k] += b[k] } }
 
 /// Policies in `scenario` that cover a shipment of `material` from `fromCountry` to `toCountry`
 /// (tolling legs exempted by the policy are excluded), in scenario order.
-func coveringPolicies(_ scenario: Scenario, _ s: ShipmentSeries) -> [TradePolicy] {
+func rrCoveringPolicies(_ scenario: Scenario, _ s: ShipmentSeries) -> [TradePolicy] {
   guard let m = scenario.material(s.material) else { return [] }
   var agreement: AgreementID?
   switch s.purpose {
@@ -100,14 +100,14 @@ func coveringPolicies(_ scenario: Scenario, _ s: ShipmentSeries) -> [TradePolicy
 }
 
 /// Countries where demand sits (the "home" countries whose imports are reported), sorted.
-func homeCountries(_ scenario: Scenario) -> [String] {
+func rrHomeCountries(_ scenario: Scenario) -> [String] {
   var set = Set<String>()
   for d in scenario.demands { if let s = scenario.site(d.site) { set.insert(s.country) } }
   return set.sorted()
 }
 
 /// Demand series grouped by sector and end unit, in sector order then end unit.
-struct SectorDemand {
+struct RRSectorDemand {
   var sector: Sector
   var endUnit: String
   /// kg per month.
@@ -121,22 +121,22 @@ struct SectorDemand {
   var unmetUnits: [Double] { zip(requiredUnits, metUnits).map { max(0, $0 - $1) } }
 }
 
-func sectorDemands(_ result: SimulationResult) -> [SectorDemand] {
+func rrSectorDemands(_ result: SimulationResult) -> [RRSectorDemand] {
   let T = result.months.count
-  var out: [SectorDemand] = []
+  var out: [RRSectorDemand] = []
   let ordered = result.demands.map { ($0.sector, $0.endUnit) }
   var seen = Set<String>()
   let sortedKeys = ordered.filter { seen.insert("\($0.0.rawValue)\u{1}\($0.1)").inserted }
     .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
   for (sector, unit) in sortedKeys {
     let zero = Array(repeating: 0.0, count: T)
-    var g = SectorDemand(sector: sector, endUnit: unit, required: zero, met: zero, fromReserve: zero, requiredUnits: zero, metUnits: zero)
+    var g = RRSectorDemand(sector: sector, endUnit: unit, required: zero, met: zero, fromReserve: zero, requiredUnits: zero, metUnits: zero)
     for d in result.demands where d.sector == sector && d.endUnit == unit {
-      add(&g.required, d.required)
-      add(&g.met, d.met)
-      add(&g.fromReserve, d.fromReserve)
-      add(&g.requiredUnits, d.requiredUnits)
-      add(&g.metUnits, d.metUnits)
+      rrAdd(&g.required, d.required)
+      rrAdd(&g.met, d.met)
+      rrAdd(&g.fromReserve, d.fromReserve)
+      rrAdd(&g.requiredUnits, d.requiredUnits)
+      rrAdd(&g.metUnits, d.metUnits)
     }
     out.append(g)
   }
@@ -145,7 +145,7 @@ func sectorDemands(_ result: SimulationResult) -> [SectorDemand] {
 
 extension Sector {
   /// A readable name for tables and charts.
-  public var displayName: String {
+  var rrName: String {
     switch self {
     case .evTraction: return "EV traction motors"
     case .twoThreeWheelers: return "two- and three-wheelers"

@@ -4,7 +4,7 @@ import Simulation
 import SupplyChain
 
 /// Why a report cannot be built from the inputs given.
-public struct ReportError: Error, Sendable, CustomStringConvertible, Equatable {
+public struct TraceError: Error, Sendable, CustomStringConvertible, Equatable {
   public let message: String
   public init(_ message: String) { self.message = message }
   public var description: String { message }
@@ -39,10 +39,10 @@ public struct TraceReport: Sendable {
   public let inTransit: Double
 
   /// Builds the trace; `element` must be one the run tracked (`result.elements`).
-  public init(scenario: Scenario, result: SimulationResult, element: Element) throws(ReportError) {
+  public init(scenario: Scenario, result: SimulationResult, element: Element) throws(TraceError) {
     guard let e = result.elements.firstIndex(of: element) else {
       let known = result.elements.map(\.symbol).joined(separator: ", ")
-      throw ReportError("element must be one the run tracks (\(known)); got '\(element.symbol)'.")
+      throw TraceError("element must be one the run tracks (\(known)); got '\(element.symbol)'.")
     }
     self.scenario = scenario
     self.result = result
@@ -54,12 +54,12 @@ public struct TraceReport: Sendable {
     var ext: [(SiteID, String, Double)] = scenario.sites.map { ($0.id, $0.country, 0) }
     var conv: [(ProcessID, String, SiteID, Stage, Double, Double, Double)] = []
     for p in result.processes {
-      let out = p.outputs.reduce(0.0) { $0 + frac($1.material) * total($1.mass) }
+      let out = p.outputs.reduce(0.0) { $0 + frac($1.material) * rrTotal($1.mass) }
       if p.inputs.isEmpty {
         if let i = ext.firstIndex(where: { $0.0 == p.site }) { ext[i].2 += out } else { ext.append((p.site, p.country, out)) }
       } else {
-        let inp = p.inputs.reduce(0.0) { $0 + frac($1.material) * total($1.mass) }
-        let loss = e < p.losses.count ? total(p.losses[e]) : 0
+        let inp = p.inputs.reduce(0.0) { $0 + frac($1.material) * rrTotal($1.mass) }
+        let loss = e < p.losses.count ? rrTotal(p.losses[e]) : 0
         conv.append((p.process, p.name, p.site, p.stage, inp, out, loss))
       }
     }
@@ -73,18 +73,18 @@ public struct TraceReport: Sendable {
       guard f != 0 else { continue }
       let key = s.fromCountry + "\u{1}" + s.toCountry
       var row = tr[key] ?? (s.fromCountry, s.toCountry, 0, 0, 0)
-      row.2 += f * total(s.shipped)
-      row.3 += f * total(s.delivered)
-      row.4 += f * total(s.blocked)
+      row.2 += f * rrTotal(s.shipped)
+      row.3 += f * rrTotal(s.delivered)
+      row.4 += f * rrTotal(s.blocked)
       tr[key] = row
-      transit += f * (total(s.shipped) - total(s.delivered))
+      transit += f * (rrTotal(s.shipped) - rrTotal(s.delivered))
     }
     trade = tr.values.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { ($0.0, $0.1, $0.2, $0.3, $0.4) }
     inTransit = transit
 
     var cons: [(Sector, Double)] = []
     for d in result.demands {
-      let x = frac(d.material) * total(d.met)
+      let x = frac(d.material) * rrTotal(d.met)
       if let i = cons.firstIndex(where: { $0.0 == d.sector }) { cons[i].1 += x } else { cons.append((d.sector, x)) }
     }
     consumption = cons.sorted { $0.0 < $1.0 }.map { ($0.0, $0.1) }
@@ -129,38 +129,38 @@ public struct TraceReport: Sendable {
 
   public func sourcesTable() -> Table {
     var t = Table(title: "\(element.symbol) sources: extraction by site (t)", columns: ["site", "country", "t"])
-    for x in extraction { t.append([x.site.rawValue, x.country, cell(tonnes(x.mass))]) }
+    for x in extraction { t.append([x.site.rawValue, x.country, rrCell(rrTonnes(x.mass))]) }
     return t
   }
 
   public func conversionsTable() -> Table {
     var t = Table(title: "\(element.symbol) through conversions (t)", columns: ["stage", "process", "site", "in", "out", "lost", "lost %"])
     for c in conversions {
-      let pct = c.input > 0 ? cell(100 * c.loss / c.input) : ""
-      t.append([c.stage.rawValue, c.name, c.site.rawValue, cell(tonnes(c.input)), cell(tonnes(c.output)), cell(tonnes(c.loss)), pct])
+      let pct = c.input > 0 ? rrCell(100 * c.loss / c.input) : ""
+      t.append([c.stage.rawValue, c.name, c.site.rawValue, rrCell(rrTonnes(c.input)), rrCell(rrTonnes(c.output)), rrCell(rrTonnes(c.loss)), pct])
     }
     return t
   }
 
   public func tradeTable() -> Table {
     var t = Table(title: "\(element.symbol) shipments between countries (t)", columns: ["from", "to", "shipped", "delivered", "blocked"])
-    for x in trade { t.append([x.from, x.to, cell(tonnes(x.shipped)), cell(tonnes(x.delivered)), cell(tonnes(x.blocked))]) }
+    for x in trade { t.append([x.from, x.to, rrCell(rrTonnes(x.shipped)), rrCell(rrTonnes(x.delivered)), rrCell(rrTonnes(x.blocked))]) }
     return t
   }
 
   public func consumptionTable() -> Table {
     var t = Table(title: "\(element.symbol) consumed by sector (t)", columns: ["sector", "t"])
-    for c in consumption { t.append([c.sector.displayName, cell(tonnes(c.mass))]) }
+    for c in consumption { t.append([c.sector.rrName, rrCell(rrTonnes(c.mass))]) }
     return t
   }
 
   public func stocksTable() -> Table {
     var t = Table(title: "\(element.symbol) in stock and reserves (t)", columns: ["holder", "kind", "opening", "closing", "change"])
     for s in stocks where s.opening != 0 || s.closing != 0 {
-      t.append([s.site.rawValue, "stock", cell(tonnes(s.opening)), cell(tonnes(s.closing)), cell(tonnes(s.closing - s.opening))])
+      t.append([s.site.rawValue, "stock", rrCell(rrTonnes(s.opening)), rrCell(rrTonnes(s.closing)), rrCell(rrTonnes(s.closing - s.opening))])
     }
     for r in reserves {
-      t.append([r.reserve.rawValue, "reserve", cell(tonnes(r.opening)), cell(tonnes(r.closing)), cell(tonnes(r.closing - r.opening))])
+      t.append([r.reserve.rawValue, "reserve", rrCell(rrTonnes(r.opening)), rrCell(rrTonnes(r.closing)), rrCell(rrTonnes(r.closing - r.opening))])
     }
     return t
   }
@@ -168,13 +168,13 @@ public struct TraceReport: Sendable {
   /// The closure: sources on one side, sinks on the other, and the residual (t and relative).
   public func closureTable() -> Table {
     var t = Table(title: "\(element.symbol) closure over \(result.months.count) months (t)", columns: ["term", "t"])
-    t.append(["sources: extraction", cell(tonnes(totalExtraction))])
-    t.append(["losses in conversions", cell(tonnes(totalLosses))])
-    t.append(["consumption by demand", cell(tonnes(totalConsumption))])
-    t.append(["change in stocks", cell(tonnes(stockChange))])
-    t.append(["change in reserves", cell(tonnes(reserveChange))])
-    t.append(["in transit at end", cell(tonnes(inTransit))])
-    t.append(["residual", formatNumber(tonnes(closureResidual), significantDigits: 3)])
+    t.append(["sources: extraction", rrCell(rrTonnes(totalExtraction))])
+    t.append(["losses in conversions", rrCell(rrTonnes(totalLosses))])
+    t.append(["consumption by demand", rrCell(rrTonnes(totalConsumption))])
+    t.append(["change in stocks", rrCell(rrTonnes(stockChange))])
+    t.append(["change in reserves", rrCell(rrTonnes(reserveChange))])
+    t.append(["in transit at end", rrCell(rrTonnes(inTransit))])
+    t.append(["residual", formatNumber(rrTonnes(closureResidual), significantDigits: 3)])
     t.append(["residual (relative)", formatNumber(relativeClosureResidual, significantDigits: 3)])
     return t
   }

@@ -162,3 +162,9 @@ extension Fixtures {
       reserves: [Reserve(id: "defence-reserve", site: "in-market", material: "ndfeb", target: 200_000, initial: 50_000, fillRate: 60_000 * perYear, releaseTo: [.defence])])
   }
 }
+
+/// The sector names the tables print (docs/reports.md), written out independently of the code.
+let sectorLabel: [Sector: String] = [
+  .evTraction: "EV traction motors", .twoThreeWheelers: "two- and three-wheelers", .wind: "wind", .electronics: "electronics",
+  .defence: "defence", .industrialMotors: "industrial motors", .other: "other",
+]

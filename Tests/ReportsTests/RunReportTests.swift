@@ -79,14 +79,15 @@ import TestSupport
     for sector in Sector.allCases {
       let ds = r.demands.filter { $0.sector == sector }
       guard !ds.isEmpty else { continue }
+      let label = try #require(sectorLabel[sector])
       let met = ds.reduce(0.0) { $0 + sumAll($1.met) } / 1000
       let req = ds.reduce(0.0) { $0 + sumAll($1.required) } / 1000
-      let got = try #require(value(dt, [sector.displayName, "met", "t"], column: "total"))
+      let got = try #require(value(dt, [label, "met", "t"], column: "total"))
       #expect(approx(got, met, rel: 1e-5, abs: 1e-9), "seed \(seed) \(sector)")
-      #expect(approx(try #require(value(dt, [sector.displayName, "required", "t"], column: "total")), req, rel: 1e-5))
+      #expect(approx(try #require(value(dt, [label, "required", "t"], column: "total")), req, rel: 1e-5))
       // Year columns add up to the total.
       let years = dt.columns.filter { $0.first?.isNumber == true }
-      let byYear = try years.map { try #require(value(dt, [sector.displayName, "met", "t"], column: $0)) }
+      let byYear = try years.map { try #require(value(dt, [label, "met", "t"], column: $0)) }
       #expect(approx(sumAll(byYear), met, rel: 1e-5, abs: 1e-6))
     }
     // Tolling returned per agreement.

@@ -112,7 +112,7 @@ func bandPath(_ svg: String, title: String) -> String? {
   @Test func untrackedElementIsRejected() throws {
     let s = Fixtures.chain()
     let r = try Fixtures.run(s)
-    #expect(throws: ReportError("element must be one the run tracks (Nd); got 'Dy'.")) {
+    #expect(throws: TraceError("element must be one the run tracks (Nd); got 'Dy'.")) {
       try TraceReport(scenario: s, result: r, element: .Dy)
     }
   }
