@@ -149,15 +149,20 @@ public struct RunReport: Sendable {
     return t
   }
 
-  /// Tolling per agreement: input shipped, output made, returned and fee in kind, t per year.
+  /// Tolling per agreement: input shipped, output made, returned and fee in kind, t per year,
+  /// with the processor's site and country.
   public func tollingTable() -> Table {
-    var t = Table(title: "Tolling (t per year)", columns: ["agreement", "measure", "material"] + yearHeaders + ["total"])
+    var t = Table(title: "Tolling (t per year)", columns: ["agreement", "measure", "material", "processor"] + yearHeaders + ["total"])
     for a in result.tolling {
       let id = a.agreement.rawValue
-      t.append(flowRow([id, "input shipped", materialName(a.input)], a.inputShipped))
-      t.append(flowRow([id, "output made", materialName(a.output)], a.outputMade))
-      t.append(flowRow([id, "returned", materialName(a.output)], a.returned))
-      t.append(flowRow([id, "fee in kind", materialName(a.output)], a.feeInKind))
+      var processor = ""
+      if let ag = scenario.agreements.first(where: { $0.id == a.agreement }) {
+        processor = ag.processor.rawValue + (scenario.site(ag.processor).map { " (\($0.country))" } ?? "")
+      }
+      t.append(flowRow([id, "input shipped", materialName(a.input), processor], a.inputShipped))
+      t.append(flowRow([id, "output made", materialName(a.output), processor], a.outputMade))
+      t.append(flowRow([id, "returned", materialName(a.output), processor], a.returned))
+      t.append(flowRow([id, "fee in kind", materialName(a.output), processor], a.feeInKind))
     }
     return t
   }

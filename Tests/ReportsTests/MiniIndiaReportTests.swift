@@ -53,6 +53,30 @@ import TestSupport
     #expect(approx(try #require(value(t, ["EV traction motors", "required", "t"], column: "2026")), evVehicles * 1.5 / 1000, rel: 1e-5))
   }
 
+  @Test func tollingNamesThePartner() throws {
+    let r = try Fixtures.run(Self.scenario)
+    let t = RunReport(scenario: Self.scenario, result: r).tollingTable()
+    #expect(row(t, ["irel-jp-toll", "returned", "ndfeb", "jp-partner (JP)"]) != nil)
+  }
+
+  /// The dependence chart's bar segments are the stages' country shares: each segment's width
+  /// over the 520 px bar (760 px − 120 px left − 120 px right) equals the share computed here
+  /// from the process outputs, within the 0.01 px print resolution.
+  @Test func dependenceBarsAreTheShares() throws {
+    let r = try Fixtures.run(Self.scenario)
+    let svg = RunReport(scenario: Self.scenario, result: r).dependenceChart().render()
+    var byCountry: [String: Double] = [:]
+    for p in r.processes where p.stage == .magnet { byCountry[p.country, default: 0] += p.outputs.reduce(0.0) { $0 + sumAll($1.mass) } }
+    let all = byCountry.values.reduce(0, +)
+    #expect(byCountry.count == 4)  // CN, IN, JP, KR
+    for (country, mass) in byCountry {
+      // <rect x=".." y=".." width="W" …><title>magnet (HHI …) CN: 70.4 %</title></rect>
+      let line = try #require(svg.split(separator: "\n").first { $0.hasPrefix("<rect") && $0.contains("<title>magnet (HHI") && $0.contains(" \(country): ") })
+      let w = try #require(line.firstRange(of: "width=\"").map { line[$0.upperBound...].prefix { $0 != "\"" } }.flatMap { Double($0) })
+      #expect(abs(w - 520 * mass / all) < 0.006, "\(country): \(w) px")
+    }
+  }
+
   /// On an element basis every process conserves: what enters = what leaves + losses.
   @Test(arguments: [Element.Nd, .Pr])
   func elementSankeyConservesAtProcesses(element: Element) throws {
