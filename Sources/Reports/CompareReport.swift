@@ -139,20 +139,23 @@ public struct CompareReport: Sendable {
   /// Unmet demand per sector over time, t/month: A solid, B dashed, on a common calendar.
   public func demandChart() -> LineChart {
     let l = labels
-    var c = LineChart(title: "Unmet demand per sector: \(l.a) (solid) vs \(l.b) (dashed)", xLabel: "month", yLabel: "t/month unmet")
+    var c = LineChart(title: "Unmet demand per sector. A: \(l.a) (solid), B: \(l.b) (dashed)", xLabel: "month", yLabel: "t/month unmet")
+    c.width = 960
+    c.yMin = 0
     let starts = [a.result.months.first, b.result.months.first].compactMap { $0 }
     guard let origin = starts.min() else { return c }
     var all: [YearMonth] = []
     for m in a.result.months + b.result.months where !all.contains(m) { all.append(m) }
     all.sort()
-    c.xTickLabels = all.map { (Double($0.months(since: origin)), $0.description) }
+    c.xTickLabels = all.enumerated().filter { k, m in k == 0 || all.count <= 8 || (all.count <= 24 ? (m.month - 1) % 3 == 0 : m.month == 1) }
+      .map { (Double($0.element.months(since: origin)), $0.element.description) }
     var sectors: [Sector] = []
     let ga = rrSectorDemands(a.result), gb = rrSectorDemands(b.result)
     for g in ga + gb where !sectors.contains(g.sector) { sectors.append(g.sector) }
     sectors.sort()
     for (i, s) in sectors.enumerated() {
       let color = palette[i % palette.count]
-      for (label, groups, months, dashed) in [(l.a, ga, a.result.months, false), (l.b, gb, b.result.months, true)] {
+      for (label, groups, months, dashed) in [("A", ga, a.result.months, false), ("B", gb, b.result.months, true)] {
         let here = groups.filter { $0.sector == s }
         guard !here.isEmpty else { continue }
         var unmet = Array(repeating: 0.0, count: months.count)

@@ -161,14 +161,21 @@ extension RunReport {
   /// The magnet elements the run tracks (Nd, Pr, Dy, Tb, in that order), for the element Sankey.
   var magnetElements: [Element] { [Element.Nd, .Pr, .Dy, .Tb].filter { result.elements.contains($0) } }
 
+  /// Month tick labels that do not overlap: every month up to 8 months, quarters up to 24,
+  /// then Januaries (and always the first month).
   var monthTicks: [(x: Double, label: String)] {
-    result.months.enumerated().map { (Double($0.offset), $0.element.description) }
+    let T = result.months.count
+    return result.months.enumerated().filter { k, m in
+      k == 0 || T <= 8 || (T <= 24 ? (m.month - 1) % 3 == 0 : m.month == 1)
+    }.map { (Double($0.offset), $0.element.description) }
   }
 
   /// Demand met (solid) and unmet (dashed) per sector, t/month.
   public func demandChart() -> LineChart {
     var c = LineChart(title: "\(result.scenario): demand met and unmet per sector", xLabel: "month", yLabel: "t/month")
+    c.width = 860
     c.xTickLabels = monthTicks
+    c.yMin = 0  // masses are never negative; keeps 1e-15 t rounding noise from stretching the axis
     for (i, g) in rrSectorDemands(result).enumerated() {
       let color = palette[i % palette.count]
       c.series.append(.init(name: "\(g.sector.rawValue) met", points: g.met.enumerated().map { (Double($0.offset), rrTonnes($0.element)) }, color: color))
@@ -181,6 +188,8 @@ extension RunReport {
   public func stocksChart() -> LineChart {
     var c = LineChart(title: "\(result.scenario): stocks at month end", xLabel: "month", yLabel: "t")
     c.xTickLabels = monthTicks
+    c.yMin = 0
+    c.width = 900  // room for "site material" legend entries
     let ranked = result.stocks.enumerated().sorted { a, b in
       let pa = a.element.level.max() ?? 0, pb = b.element.level.max() ?? 0
       return pa != pb ? pa > pb : a.offset < b.offset
