@@ -308,10 +308,53 @@ public struct RunReport: Sendable {
       out += ": \(result.months.count) months, \(first) to \(last)"
     }
     out += "\n\n"
+    let lines = headlines()
+    if !lines.isEmpty { out += "Key figures over the run\n" + lines.map { "  " + $0 + "\n" }.joined() + "\n" }
     for (name, table) in tables() where name != "balance" && !table.rows.isEmpty {
       out += table.renderText() + "\n"
     }
     return out + balanceLine() + "\n"
+  }
+
+  /// The few lines an analyst reads first, whole run: demand met per sector (% of tonnes, and
+  /// end units), imports per demand country by origin with what policy blocked, tolling returns,
+  /// and the stages whose HHI is 2 500 or more (highly concentrated, as the US merger guidelines
+  /// classify markets).
+  public func headlines() -> [String] {
+    var out: [String] = []
+    let sectors = rrSectorDemands(result).filter { rrTotal($0.required) > 0 }
+    if !sectors.isEmpty {
+      out.append("demand met: " + sectors.map { g in
+        "\(g.sector.rrName) \(rrCell(100 * rrTotal(g.met) / rrTotal(g.required))) % (\(rrCell(rrTotal(g.metUnits))) of \(rrCell(rrTotal(g.requiredUnits))) \(g.endUnit))"
+      }.joined(separator: "; "))
+    }
+    let imports = importRows()
+    for home in rrHomeCountries(scenario) {
+      let here = imports.filter { $0.into == home }
+      guard !here.isEmpty else { continue }
+      var origins: [(String, Double, Double)] = []
+      for r in here {
+        if let i = origins.firstIndex(where: { $0.0 == r.origin }) {
+          origins[i].1 += rrTotal(r.delivered)
+          origins[i].2 += rrTotal(r.blocked)
+        } else {
+          origins.append((r.origin, rrTotal(r.delivered), rrTotal(r.blocked)))
+        }
+      }
+      let blocked = origins.reduce(0) { $0 + $1.2 }
+      out.append("imports into \(home): " + origins.map { "\($0.0) \(rrCell(rrTonnes($0.1))) t" }.joined(separator: ", ")
+        + (blocked > 0 ? "; blocked by trade policy \(rrCell(rrTonnes(blocked))) t" : ""))
+    }
+    for t in result.tolling where rrTotal(t.inputShipped) > 0 {
+      out.append("tolling \(t.agreement): \(rrCell(rrTonnes(rrTotal(t.inputShipped)))) t \(t.input) shipped, \(rrCell(rrTonnes(rrTotal(t.returned)))) t \(t.output) returned")
+    }
+    let concentrated = result.concentration().filter { $0.hhi >= 2_500 }
+    if !concentrated.isEmpty {
+      out.append("highly concentrated stages (HHI ≥ 2500): " + concentrated.map { c in
+        "\(c.stage.rawValue) \(rrCell(c.hhi))" + (c.shares.first.map { " (\($0.country) \(rrCell(100 * $0.share)) %)" } ?? "")
+      }.joined(separator: ", "))
+    }
+    return out
   }
 
   // MARK: - JSON

@@ -112,10 +112,28 @@ import TestSupport
     }
   }
 
+  @Test func headlinesAgainstTheArrays() throws {
+    let r = try Fixtures.run(Self.scenario)
+    let lines = RunReport(scenario: Self.scenario, result: r, significantDigits: 4).headlines()
+    // Defence is priority 1 and fully served: 6 000 of 6 000 units over three years.
+    let demand = try #require(lines.first { $0.hasPrefix("demand met: ") })
+    #expect(demand.contains("defence 100 % (6000 of 6000 unit)"))
+    // EV share met, from the arrays, to 4 significant digits.
+    let ev = try #require(r.demands.first { $0.demand == "ev" })
+    let pct = 100 * sumAll(ev.met) / sumAll(ev.required)
+    #expect(demand.contains("EV traction motors \(formatNumber(pct, significantDigits: 4)) %"))
+    // Imports into India from China, delivered, t.
+    let cn = r.shipments.filter { $0.fromCountry == "CN" && $0.toCountry == "IN" }.reduce(0.0) { $0 + sumAll($1.delivered) } / 1000
+    let imports = try #require(lines.first { $0.hasPrefix("imports into IN: ") })
+    #expect(imports.contains("CN \(formatNumber(cn, significantDigits: 4)) t"))
+    // Mining, cracking and separation are all Indian (HHI 10 000).
+    #expect(lines.contains { $0.contains("mining 10000 (IN 100 %)") })
+  }
+
   @Test func summaryReadsLikeTheBrief() throws {
     let r = try Fixtures.run(Self.scenario, variant: "base")
     let text = RunReport(scenario: Self.scenario, result: r).summaryText()
-    for heading in ["Processing (t per year", "Tolling (t per year)", "Imports by origin and form", "Demand per sector", "End-of-year stocks", "Strategic reserves", "Dependence per stage", "max element balance residual"] {
+    for heading in ["Key figures over the run", "Processing (t per year", "Tolling (t per year)", "Imports by origin and form", "Demand per sector", "End-of-year stocks", "Strategic reserves", "Dependence per stage", "max element balance residual"] {
       #expect(text.contains(heading), "missing \(heading)")
     }
     // 7 sites × 36 months × 5 tracked elements (La, Ce, Pr, Nd, Th) balances.
