@@ -104,7 +104,7 @@ public struct RunReport: Sendable {
   /// One tidy CSV, `month,entity_type,entity,measure,unit,value`: one row per month × entity ×
   /// measure, in the order of ``series()`` and then by month; undefined values have no row.
   public func tidyCSV() -> String {
-    // Assembled as UTF-8 bytes: appending to a [UInt8] is several times faster than to a String.
+    // Assembled as UTF-8 bytes (up to 1.5× faster than String appends in the reports benchmark).
     var out: [UInt8] = Array("month,entity_type,entity,measure,unit,value\n".utf8)
     let months = result.months.map { Array($0.description.utf8) }
     let all = series()

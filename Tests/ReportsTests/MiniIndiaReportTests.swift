@@ -130,6 +130,21 @@ import TestSupport
     #expect(lines.contains { $0.contains("mining 10000 (IN 100 %)") })
   }
 
+  @Test func traceTradeAndConsumptionByHand() throws {
+    let r = try Fixtures.run(Self.scenario)
+    let t = try TraceReport(scenario: Self.scenario, result: r, element: .Nd)
+    // Magnets are 24 % Nd by mass: Nd from China to India is 0.24 × the magnets delivered.
+    let magnetsCN = r.shipments.filter { $0.fromCountry == "CN" && $0.toCountry == "IN" }.reduce(0.0) { $0 + sumAll($1.delivered) }
+    let cnIN = try #require(t.trade.first { $0.from == "CN" && $0.to == "IN" })
+    #expect(approx(cnIN.delivered, 0.24 * magnetsCN, rel: 1e-12))
+    // Defence consumed 150 t of magnets (50 t/yr, always met): 36 t of Nd.
+    #expect(approx(try #require(t.consumption.first { $0.sector == .defence }).mass, 0.24 * 150_000, rel: 1e-9))
+    // Mining extracts 30 000 t of monazite at 9.5 % Nd = 2 850 t; China's magnet output is a
+    // source too: 9 000 t at 24 % = 2 160 t.
+    #expect(approx(try #require(t.extraction.first { $0.site == "irel-mk" }).mass, 2_850_000, rel: 1e-9))
+    #expect(approx(try #require(t.extraction.first { $0.site == "cn-magnets" }).mass, 2_160_000, rel: 1e-9))
+  }
+
   @Test func summaryReadsLikeTheBrief() throws {
     let r = try Fixtures.run(Self.scenario, variant: "base")
     let text = RunReport(scenario: Self.scenario, result: r).summaryText()
