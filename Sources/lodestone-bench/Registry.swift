@@ -24,5 +24,6 @@ enum BenchmarkRegistry {
     chemistryBenchmark,
     simulationBenchmark,
     simulationProfileBenchmark,
+    runReportBenchmark,
   ]
 }
