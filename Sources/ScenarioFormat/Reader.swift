@@ -49,7 +49,8 @@ final class Reader {
       entries[k] = (p.key, p.value)
     }
     for a in section.attributes where a.required && entries[a.name] == nil {
-      error("missing-key", "\(cap(thing)) must have '\(a.name)' (\(a.description)); it is missing.", at: node)
+      let what = a.description.hasSuffix(".") ? String(a.description.dropLast()) : a.description
+      error("missing-key", "\(cap(thing)) must have '\(a.name)' (\(what)); it is missing.", at: node)
     }
     return Obj(reader: self, node: node, section: section, thing: thing, entries: entries)
   }

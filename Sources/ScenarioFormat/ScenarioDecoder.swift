@@ -27,9 +27,10 @@ public struct ScenarioDecoder: Sendable {
     var all = Diagnostics(reader.diagnostics)
     guard let scenario else { return (nil, all) }
     let index = PathIndex(root: root, file: file)
+    let errorLocations = Set(reader.diagnostics.compactMap(\.location))
     for var d in scenario.validate().items {
-      if suppressed(d, scenario, reader.tainted) { continue }
       if d.location == nil { d.location = locate(d, index) ?? SourceLocation(file: file, line: 1, column: 1) }
+      if suppressed(d, scenario, reader.tainted, index, errorLocations) { continue }
       all.append(d)
     }
     all = Diagnostics(all.sorted)
@@ -128,9 +129,17 @@ public struct ScenarioDecoder: Sendable {
     return index.location(of: path, preferLast: d.code == "duplicate-id")
   }
 
-  /// Validation findings that only restate a decoding error already reported.
-  func suppressed(_ d: Diagnostic, _ s: Scenario, _ tainted: Set<String>) -> Bool {
-    if d.path.count >= 2, tainted.contains(d.path[0] + "/" + d.path[1]) { return true }
+  /// Validation findings that only restate a decoding error already reported: about an entity
+  /// that failed to decode, at the place of a decoding error, about a key the file does not
+  /// write (a default stood in for a missing or bad value), or a recipe balance over a bad
+  /// recipe or material.
+  func suppressed(
+    _ d: Diagnostic, _ s: Scenario, _ tainted: Set<String>, _ index: PathIndex, _ errorLocations: Set<SourceLocation>
+  ) -> Bool {
+    if d.path.count >= 2, tainted.contains(d.path[0] + "/" + d.path[1]) {
+      if d.code == "recipe-unbalanced" || index.exact(d.path) == nil { return true }
+      if let l = d.location, errorLocations.contains(l) { return true }
+    }
     if d.code == "recipe-unbalanced", d.path.count >= 2, let p = s.processes.first(where: { $0.id.rawValue == d.path[1] }) {
       return (p.inputs + p.outputs).contains { tainted.contains("materials/" + $0.material.rawValue) }
     }
@@ -336,25 +345,14 @@ public struct ScenarioDecoder: Sendable {
         r.error("missing-key", "Policy '\(id)' of kind \(kindName ?? "") must have '\(key)'; it is missing.", at: o.entries["kind"]?.value ?? o.node)
       }
     }
-    func forbid(_ keys: [String]) {
-      for k in keys where o.has(k) {
-        r.error(
-          "unknown-key", "Policy '\(id)' of kind \(kindName ?? "") must not have '\(k)' (it belongs to another kind).",
-          at: o.entries[k]?.key ?? o.node)
-      }
-    }
     switch kindName {
     case "quota":
       require("quota")
-      forbid(["approval", "delay"])
       kind = .quota(o.quantity("quota")?.si ?? 0)
     case "licence":
       require("approval")
-      forbid(["quota"])
       kind = .licence(approval: o.fraction("approval") ?? 0, delay: o.months("delay") ?? 0)
-    case "ban":
-      forbid(["quota", "approval", "delay"])
-    default: break
+    default: break  // a ban ignores quota, approval and delay (variants often turn a licence into a ban)
     }
     return TradePolicy(
       id: PolicyID(id), name: o.text("name") ?? id, kind: kind, origin: o.country("origin") ?? "",

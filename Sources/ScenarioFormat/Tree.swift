@@ -105,10 +105,13 @@ struct PathIndex: Sendable {
     case .mapping(let pairs):
       for (i, p) in pairs.enumerated() {
         guard let k = p.key.scalar else { continue }
-        // Scalars are located at their value; collections at their key (the value starts on the next line).
-        let at = p.value.scalar != nil ? p.value : p.key
+        // An entity's scalar attributes are located at their value (what is wrong is usually the
+        // value); collections and entries of nested maps (recipe materials, stocks, ramp months)
+        // at their key. Entries of nested maps are also addressed by position, at their value.
+        let nested = path.count >= 3
+        let at = p.value.scalar != nil && !nested ? p.value : p.key
         put(path + [k], at, file: file)
-        if path.count >= 3 { put(path + ["\(i)"], at, file: file) }
+        if nested { put(path + ["\(i)"], p.value, file: file) }
         walk(p.value, path: path + [k], file: file)
       }
     case .sequence(let items):

@@ -14,28 +14,29 @@ extension Scenario {
     let agreementIDs = agreements.map(\.id.rawValue)
     let materialSet = Set(materialIDs), siteSet = Set(siteIDs)
 
-    func dup(_ kind: String, _ ids: [String]) {
+    func dup(_ kind: String, _ section: String, _ ids: [String]) {
       var seen = Set<String>()
       for id in ids where !seen.insert(id).inserted {
-        d.append(Diagnostic(.error, "duplicate-id", "\(kind) id '\(id)' is used more than once; ids must be unique.", path: [kind + "s", id]))
+        d.append(Diagnostic(.error, "duplicate-id", "\(kind.prefix(1).uppercased() + kind.dropFirst()) id '\(id)' is used more than once; ids must be unique.", path: [section, id]))
       }
     }
-    dup("material", materialIDs)
-    dup("site", siteIDs)
-    dup("process", processes.map(\.id.rawValue))
-    dup("link", links.map(\.id.rawValue))
-    dup("agreement", agreementIDs)
-    dup("policy", policies.map(\.id.rawValue))
-    dup("demand", demands.map(\.id.rawValue))
-    dup("reserve", reserves.map(\.id.rawValue))
+    dup("material", "materials", materialIDs)
+    dup("site", "sites", siteIDs)
+    dup("process", "processes", processes.map(\.id.rawValue))
+    dup("link", "links", links.map(\.id.rawValue))
+    dup("agreement", "agreements", agreementIDs)
+    dup("policy", "policies", policies.map(\.id.rawValue))
+    dup("demand", "demands", demands.map(\.id.rawValue))
+    dup("reserve", "reserves", reserves.map(\.id.rawValue))
 
     func ref(_ kind: String, _ value: String, known: Set<String>, names: [String], path: ModelPath) {
       guard !known.contains(value) else { return }
       let alts = closestNames(to: value, in: names)
+      let known = alts.isEmpty ? "The scenario defines no \(kind)s." : "Known \(kind)s: " + alts.map { "'\($0)'" }.joined(separator: ", ") + "."
       d.append(
         Diagnostic(
           .error, "unknown-reference",
-          "Unknown \(kind) '\(value)'. Known \(kind)s: " + alts.map { "'\($0)'" }.joined(separator: ", ") + ".",
+          "Unknown \(kind) '\(value)'. " + known,
           path: path, alternatives: alts))
     }
     func material(_ id: MaterialID, _ path: ModelPath) { ref("material", id.rawValue, known: materialSet, names: materialIDs, path: path) }
@@ -69,8 +70,10 @@ extension Scenario {
       site(p.site, base + ["site"])
       for t in p.inputs { material(t.material, base + ["inputs", t.material.rawValue]) }
       for t in p.outputs { material(t.material, base + ["outputs", t.material.rawValue]) }
-      for t in p.inputs + p.outputs {
-        range(t.amount > 0 && t.amount.isFinite, "Process '\(p.id)' amount of '\(t.material)' must be > 0; got \(t.amount).", base + ["inputs", t.material.rawValue])
+      for (key, terms) in [("inputs", p.inputs), ("outputs", p.outputs)] {
+        for t in terms {
+          range(t.amount > 0 && t.amount.isFinite, "Process '\(p.id)' amount of '\(t.material)' must be > 0; got \(t.amount).", base + [key, t.material.rawValue])
+        }
       }
       if !(p.inputs + p.outputs).contains(where: { $0.material == p.reference }) {
         d.append(
