@@ -78,7 +78,7 @@ public struct ScenarioDecoder: Sendable {
       }
       return YNode(node)
     } catch let e as YamlError {
-      reader.diagnostics.append(yamlDiagnostic(e, file: reader.file))
+      reader.diagnostics.append(yamlDiagnostic(e, file: reader.file, text: text))
       return nil
     } catch {
       reader.diagnostics.append(
@@ -87,7 +87,7 @@ public struct ScenarioDecoder: Sendable {
     }
   }
 
-  func yamlDiagnostic(_ e: YamlError, file: String) -> Diagnostic {
+  func yamlDiagnostic(_ e: YamlError, file: String, text: String) -> Diagnostic {
     func d(_ problem: String, _ line: Int, _ column: Int, _ context: YamlError.Context?) -> Diagnostic {
       let ctx = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
       return Diagnostic(
@@ -98,10 +98,23 @@ public struct ScenarioDecoder: Sendable {
     case .scanner(let c, let p, let m, _), .parser(let c, let p, let m, _), .composer(let c, let p, let m, _):
       return d(p, m.line, m.column, c)
     case .duplicatedKeysInMapping(let dups, let c):
+      // Yams marks the first occurrence; point at the repeat (same column, later line).
+      var line = c.mark.line
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+      if let key = dups.sorted().first {
+        for k in c.mark.line..<lines.count {
+          let l = lines[k].unicodeScalars
+          if l.count >= c.mark.column, String(String.UnicodeScalarView(l.dropFirst(c.mark.column - 1))).hasPrefix(key + ":") {
+            line = k + 1
+            break
+          }
+        }
+      }
       return Diagnostic(
         .error, "yaml-syntax",
-        "Keys in a mapping must be unique; " + dups.sorted().map { "'\($0)'" }.joined(separator: ", ") + " appears more than once.",
-        location: SourceLocation(file: file, line: c.mark.line, column: c.mark.column))
+        "Keys in a mapping must be unique; " + dups.sorted().map { "'\($0)'" }.joined(separator: ", ")
+          + " appears more than once (first at line \(c.mark.line)).",
+        location: SourceLocation(file: file, line: line, column: c.mark.column))
     case .reader(let problem, _, _, _):
       return d(problem, 1, 1, nil)
     default:

@@ -83,7 +83,7 @@ extension Scenario {
               + (p.inputs + p.outputs).map { "'\($0.material)'" }.joined(separator: ", ") + ".",
             path: base + ["capacity-basis"], alternatives: (p.inputs + p.outputs).map(\.material.rawValue)))
       }
-      range(p.capacity >= 0 && p.capacity.isFinite, "Process '\(p.id)' capacity must be ≥ 0; got \(p.capacity) kg/s.", base + ["capacity"])
+      range(p.capacity >= 0 && p.capacity.isFinite, "Process '\(p.id)' capacity must be ≥ 0; got \(tonnesPerYear(p.capacity)) t/yr.", base + ["capacity"])
       for (k, r) in p.availability.ramp.enumerated() {
         range((0...1).contains(r.fraction), "Process '\(p.id)' ramp fraction must be in 0...100 %; got \(formatNumber(r.fraction * 100)) %.", base + ["ramp", "\(k)"])
       }
@@ -103,7 +103,7 @@ extension Scenario {
       site(l.to, base + ["to"])
       for m in l.materials { material(m, base + ["materials", m.rawValue]) }
       range(l.leadTime >= 0 && l.leadTime <= 120, "Link '\(l.id)' lead time must be in 0...120 months; got \(l.leadTime).", base + ["lead-time"])
-      if let c = l.capacity { range(c >= 0, "Link '\(l.id)' capacity must be ≥ 0; got \(c) kg/s.", base + ["capacity"]) }
+      if let c = l.capacity { range(c >= 0, "Link '\(l.id)' capacity must be ≥ 0; got \(tonnesPerYear(c)) t/yr.", base + ["capacity"]) }
       if l.from == l.to { range(false, "Link '\(l.id)' must join two different sites; both ends are '\(l.from)'.", base + ["to"]) }
     }
     for a in agreements {
@@ -132,7 +132,7 @@ extension Scenario {
       }
       switch p.kind {
       case .ban: break
-      case .quota(let q): range(q >= 0, "Policy '\(p.id)' quota must be ≥ 0; got \(q) kg/s.", base + ["quota"])
+      case .quota(let q): range(q >= 0, "Policy '\(p.id)' quota must be ≥ 0; got \(tonnesPerYear(q)) t/yr.", base + ["quota"])
       case .licence(let approval, let delay):
         range((0...1).contains(approval), "Policy '\(p.id)' approval must be in 0...100 %; got \(formatNumber(approval * 100)) %.", base + ["approval"])
         range(delay >= 0, "Policy '\(p.id)' delay must be ≥ 0 months; got \(delay).", base + ["delay"])
@@ -160,6 +160,9 @@ extension Scenario {
     for p in prices { material(p.material, ["prices", p.material.rawValue]) }
     return d
   }
+
+  /// A rate in kg/s written in t/yr for messages (files state rates in t/yr).
+  func tonnesPerYear(_ kgPerSecond: Double) -> String { formatNumber(kgPerSecond * secondsPerYear / 1000) }
 
   func hasLink(_ from: SiteID, _ to: SiteID, _ material: MaterialID) -> Bool {
     links.contains { $0.from == from && $0.to == to && ($0.materials.isEmpty || $0.materials.contains(material)) }

@@ -253,6 +253,22 @@ struct InvalidCase: Sendable, CustomTestStringConvertible {
     #expect(d.items[4].message.hasPrefix("Process 'reduction' capacity: Unknown unit 'tons'. Known units: %, ppm, mg, g, kg, t,"))
   }
 
+  @Test func negativeCapacityIsReportedInTheFileUnit() throws {
+    let text = try fixtureText("valid/minimal.yaml").replacingOccurrences(of: "capacity: 500 t/yr", with: "capacity: -5 t/yr")
+    let (_, d) = ScenarioDecoder().decode(text: text, file: "c.yaml")
+    #expect(d.items.map(\.code) == ["out-of-range"])
+    #expect(d.items.first?.message == "Process 'reduction' capacity must be ≥ 0; got -5 t/yr.")
+    #expect(d.items.first?.location?.line == 21 && d.items.first?.location?.column == 15)
+  }
+
+  @Test func duplicateKeyPointsAtTheRepeat() throws {
+    let text = try fixtureText("valid/minimal.yaml").replacingOccurrences(of: "    stage: metal\n", with: "    stage: metal\n    stage: alloy\n")
+    let (_, d) = ScenarioDecoder().decode(text: text, file: "k.yaml")
+    #expect(d.items.map(\.code) == ["yaml-syntax"])
+    #expect(d.items.first?.message == "Keys in a mapping must be unique; 'stage' appears more than once (first at line 20).")
+    #expect(d.items.first?.location?.line == 21 && d.items.first?.location?.column == 5)
+  }
+
   @Test func quotedFormulaColumnCountsTheQuote() throws {
     let text = try fixtureText("invalid/bad-formula.yaml").replacingOccurrences(of: "formula: Nd2Q3", with: "formula: \"Nd2Q3\"")
     let (_, d) = ScenarioDecoder().decode(text: text, file: "q.yaml")
