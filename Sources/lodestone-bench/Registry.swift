@@ -21,6 +21,6 @@ func bestSeconds(repeats: Int = 5, _ body: () -> Void) -> Double {
 enum BenchmarkRegistry {
   /// Every benchmark; each capability adds its own entry here.
   static let all: [Benchmark] = [
-    chemistryBenchmark,
+    chemistryBenchmark, formatBenchmark,
   ]
 }
