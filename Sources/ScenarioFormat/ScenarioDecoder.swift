@@ -26,9 +26,11 @@ public struct ScenarioDecoder: Sendable {
     let scenario = decodeDocument(root, reader)
     var all = Diagnostics(reader.diagnostics)
     guard let scenario else { return (nil, all) }
-    let index = PathIndex(root: root, file: file)
+    let findings = scenario.validate().items
+    // The path index is only needed to place findings; clean files skip building it.
+    let index = findings.isEmpty ? PathIndex() : PathIndex(root: root, file: file)
     let errorLocations = Set(reader.diagnostics.compactMap(\.location))
-    for var d in scenario.validate().items {
+    for var d in findings {
       if d.location == nil { d.location = locate(d, index) ?? SourceLocation(file: file, line: 1, column: 1) }
       if suppressed(d, scenario, reader.tainted, index, errorLocations) { continue }
       all.append(d)
@@ -39,8 +41,7 @@ public struct ScenarioDecoder: Sendable {
 
   /// The names of the variants a scenario defines, in file order (empty if the text does not parse).
   public static func variantNames(text: String) -> [String] {
-    guard let node = try? Yams.compose(yaml: text) else { return [] }
-    let root = YNode(node)
+    guard let root = (try? YNode.parse(text)) ?? nil else { return [] }
     return root["variants"]?.items?.compactMap { $0["name"]?.scalar } ?? []
   }
 
@@ -70,13 +71,13 @@ public struct ScenarioDecoder: Sendable {
 
   func parse(_ text: String, _ reader: Reader) -> YNode? {
     do {
-      guard let node = try Yams.compose(yaml: text) else {
+      guard let node = try YNode.parse(text) else {
         reader.diagnostics.append(
           Diagnostic(.error, "yaml-syntax", "The file must hold a YAML mapping (schema-version, name, …); it is empty.",
                      location: SourceLocation(file: reader.file, line: 1, column: 1)))
         return nil
       }
-      return YNode(node)
+      return node
     } catch let e as YamlError {
       reader.diagnostics.append(yamlDiagnostic(e, file: reader.file, text: text))
       return nil

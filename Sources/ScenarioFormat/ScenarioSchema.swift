@@ -15,7 +15,7 @@ public enum ScenarioSchema {
     var root = object(FormatSpec.document)
     guard case .object(var fields) = root else { return "" }
     fields.insert(("$schema", .string("https://json-schema.org/draft/2020-12/schema")), at: 0)
-    fields.insert(("$id", .string("https://lodestone.example/schema/scenario-1.json")), at: 1)
+    fields.insert(("$id", .string("urn:lodestone:scenario-schema:1")), at: 1)
     fields.insert(("title", .string("Lodestone scenario (schema-version \(FormatSpec.schemaVersion))")), at: 2)
     fields.append(("$defs", .object(defs)))
     root = .object(fields)

@@ -30,7 +30,10 @@ struct YNode: Sendable {
     switch node {
     case .scalar(let s):
       let quoted = s.style == .singleQuoted || s.style == .doubleQuoted
-      value = .scalar(s.string, null: !quoted && node.null != nil, quoted: quoted)
+      // Parsed with Yams' basic resolver (no regular-expression tag resolution, which dominates
+      // parse time), so YAML's null spellings are recognised here.
+      let null = !quoted && s.style != .literal && s.style != .folded && YNode.nullSpellings.contains(s.string)
+      value = .scalar(s.string, null: null, quoted: quoted)
     case .mapping(let m):
       value = .mapping(m.map { (YNode($0.key), YNode($0.value)) })
     case .sequence(let s):
@@ -39,6 +42,13 @@ struct YNode: Sendable {
       // Yams resolves aliases while composing; an unresolved alias reads as its anchor name.
       value = .scalar(a.anchor.rawValue, null: false, quoted: false)
     }
+  }
+
+  static let nullSpellings: Set<String> = ["", "~", "null", "Null", "NULL"]
+
+  /// Parses YAML text into a tree (first document only).
+  static func parse(_ text: String) throws -> YNode? {
+    try Yams.compose(yaml: text, .basic).map(YNode.init)
   }
 
   /// The scalar text, or `nil` for collections and nulls.
@@ -117,14 +127,15 @@ struct PathIndex: Sendable {
     case .sequence(let items):
       for (i, item) in items.enumerated() {
         put(path + ["\(i)"], item, file: file)
-        walk(item, path: path + ["\(i)"], file: file)
         let name = item["id"]?.scalar ?? (path == ["prices"] ? item["material"]?.scalar : nil)
           ?? (path == ["variants"] ? item["name"]?.scalar : nil)
+        // Children are indexed under the item's id (how validation names them), else its position.
         if let name {
           put(path + [name], item, file: file)
           walk(item, path: path + [name], file: file)
-        } else if let s = item.scalar {
-          put(path + [s], item, file: file)
+        } else {
+          if let s = item.scalar { put(path + [s], item, file: file) }
+          walk(item, path: path + ["\(i)"], file: file)
         }
       }
     }

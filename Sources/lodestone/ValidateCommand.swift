@@ -26,7 +26,7 @@ struct Validate: ParsableCommand {
     var failed = false
     try reportingErrors {
       var sources: [String: String] = [:]
-      var all = Diagnostics()
+      var all: [Diagnostic] = []  // file by file, in argument order
       var summary = Table(columns: ["file", "errors", "warnings", "status"])
       for file in files {
         let text = try readText(file)
@@ -49,11 +49,12 @@ struct Validate: ParsableCommand {
         }
         if d.hasErrors { failed = true }
         summary.append([file, "\(d.errors.count)", "\(d.warnings.count)", d.hasErrors ? "invalid" : "ok"])
-        all.append(contentsOf: d.sorted)
+        all += d.sorted
       }
       switch format {
       case .table:
-        let text = DiagnosticRenderer(sources: sources).render(all)
+        let renderer = DiagnosticRenderer(sources: sources)
+        let text = all.map { renderer.render($0) }.joined()
         if !text.isEmpty { print(text) }
         print(summary.renderText(), terminator: "")
       case .json: print(diagnosticTable(all).renderJSON(), terminator: "")
@@ -64,9 +65,9 @@ struct Validate: ParsableCommand {
   }
 
   /// One row per diagnostic, in the renderer's order.
-  func diagnosticTable(_ d: Diagnostics) -> Table {
+  func diagnosticTable(_ d: [Diagnostic]) -> Table {
     var t = Table(columns: ["file", "line", "column", "severity", "code", "message", "alternatives"])
-    for x in d.sorted {
+    for x in d {
       t.append([
         x.location?.file ?? "", x.location.map { "\($0.line)" } ?? "", x.location.map { "\($0.column)" } ?? "",
         x.severity.rawValue, x.code, x.message, x.alternatives.joined(separator: " "),
