@@ -191,10 +191,12 @@ final class Reader {
     return items
   }
 
-  func map(_ node: YNode, _ thing: String) -> [(key: String, keyNode: YNode, value: YNode)]? {
+  func map(_ node: YNode, _ thing: String, kind: AttributeKind? = nil) -> [(key: String, keyNode: YNode, value: YNode)]? {
     if node.isNull { return [] }
     guard let pairs = node.pairs else {
-      error("wrong-type", "\(cap(thing)) must be a mapping; got \(node.kindName).", at: node)
+      var what = "a mapping"
+      if case .map(let k, let v)? = kind { what += " of \(k.noun) → \(v.noun)" }
+      error("wrong-type", "\(cap(thing)) must be \(what); got \(node.kindName).", at: node)
       return nil
     }
     var out: [(String, YNode, YNode)] = []
@@ -291,7 +293,7 @@ struct Obj {
   }
   func map(_ name: String) -> [(key: String, keyNode: YNode, value: YNode)] {
     guard let n = node(name) else { return [] }
-    return reader.map(n, label(name)) ?? []
+    return reader.map(n, label(name), kind: kind(name)) ?? []
   }
   /// A mapping whose values are quantities of the declared dimension.
   func quantityMap(_ name: String) -> [(key: String, keyNode: YNode, value: Quantity)] {
@@ -333,5 +335,23 @@ extension String {
     while let f = s.first, f.isWhitespace { s = s.dropFirst() }
     while let l = s.last, l.isWhitespace { s = s.dropLast() }
     return String(s)
+  }
+}
+
+extension AttributeKind {
+  /// What a value of this kind is, for messages ("material id", "a mass (e.g. 450 t)").
+  var noun: String {
+    switch self {
+    case .reference(let section): return (section.hasSuffix("s") ? String(section.dropLast()) : section) + " id"
+    case .month: return "month (YYYY-MM)"
+    case .element: return "element symbol"
+    case .formula: return "compound or element"
+    case .number: return "plain number (kg per kg of the capacity basis)"
+    case .fraction: return "fraction (e.g. 95 %)"
+    case .quantity(let dims): return dims.map(\.description).joined(separator: " or ")
+    case .choice(let c): return "one of " + c.joined(separator: ", ")
+    case .text, .identifier: return "text"
+    default: return "value"
+    }
   }
 }

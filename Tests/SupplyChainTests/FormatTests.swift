@@ -131,7 +131,7 @@ struct InvalidCase: Sendable, CustomTestStringConvertible {
       code: "missing-key", line: 13, column: 5,
       message: "Site 'plant' must have 'country' (ISO 3166-1 alpha-2 country code (IN, CN, JP, …)); it is missing."),
     // `    inputs: [nd-oxide]` — the list starts in column 13.
-    InvalidCase(code: "wrong-type", line: 22, column: 13, message: "Process 'reduction' inputs must be a mapping; got a list."),
+    InvalidCase(code: "wrong-type", line: 22, column: 13, message: "Process 'reduction' inputs must be a mapping of material id → plain number (kg per kg of the capacity basis); got a list."),
     // `    capacity: 500` with no units block.
     InvalidCase(
       code: "bad-quantity", line: 21, column: 15,
@@ -267,6 +267,15 @@ struct InvalidCase: Sendable, CustomTestStringConvertible {
     #expect(d.items.map(\.code) == ["yaml-syntax"])
     #expect(d.items.first?.message == "Keys in a mapping must be unique; 'stage' appears more than once (first at line 20).")
     #expect(d.items.first?.location?.line == 21 && d.items.first?.location?.column == 5)
+  }
+
+  @Test(arguments: [("1.5 months", "1.5"), ("0.1 yr", "1.2")])
+  func leadTimeMustBeWholeMonths(_ text: String, _ months: String) throws {
+    // 0.1 yr = 1.2 months (a month is a twelfth of a year).
+    let file = try fixtureText("valid/small-chain.yaml").replacingOccurrences(of: "lead-time: 2 months", with: "lead-time: \(text)")
+    let (_, d) = ScenarioDecoder().decode(text: file, file: "m.yaml")
+    #expect(d.items.map(\.code) == ["out-of-range"])
+    #expect(d.items.first?.message == "Link 'in-to-jp' lead-time must be a whole number of months; got \(months) months.")
   }
 
   @Test func quotedFormulaColumnCountsTheQuote() throws {
