@@ -76,3 +76,18 @@ struct Validate: ParsableCommand {
     return t
   }
 }
+
+/// Reads and decodes a scenario file for any command that runs one (`run`, `compare`, `trace`):
+/// warnings are printed to standard error with their excerpts; errors throw a `DataError`
+/// (exit 65) whose message is the rendered diagnostics.
+func loadScenario(_ path: String, variant: String? = nil) throws -> Scenario {
+  let text = try readText(path)
+  let (scenario, diagnostics) = ScenarioDecoder().decode(text: text, file: path, variant: variant)
+  let renderer = DiagnosticRenderer(sources: [path: text])
+  guard let scenario else {
+    throw DataError(
+      "\(path) is not a valid scenario (\(DiagnosticRenderer.summary(diagnostics))):\n" + renderer.render(diagnostics))
+  }
+  if !diagnostics.items.isEmpty { printError(renderer.render(diagnostics)) }
+  return scenario
+}
