@@ -121,7 +121,7 @@ enum JSON: Sendable {
     let pad = String(repeating: "  ", count: indent + 1)
     let close = String(repeating: "  ", count: indent)
     switch self {
-    case .string(let s): return quote(s)
+    case .string(let s): return quoted(s)
     case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : formatNumber(x, significantDigits: 15)
     case .bool(let b): return b ? "true" : "false"
     case .array(let items):
@@ -132,27 +132,29 @@ enum JSON: Sendable {
       return "[\n" + items.map { pad + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n" + close + "]"
     case .object(let fields):
       if fields.isEmpty { return "{}" }
-      return "{\n" + fields.map { pad + quote($0.0) + ": " + $0.1.render(indent: indent + 1) }.joined(separator: ",\n") + "\n" + close + "}"
+      return "{\n" + fields.map { pad + quoted($0.0) + ": " + $0.1.render(indent: indent + 1) }.joined(separator: ",\n") + "\n" + close + "}"
     }
   }
 
-  private func quote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 {
-          let hex = String(u.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(u)
-        }
+}
+
+/// `s` as a JSON string literal — also a valid YAML double-quoted scalar, so the encoder uses it too.
+func quoted(_ s: String) -> String {
+  var out = "\""
+  for u in s.unicodeScalars {
+    switch u {
+    case "\"": out += "\\\""
+    case "\\": out += "\\\\"
+    case "\n": out += "\\n"
+    case "\t": out += "\\t"
+    default:
+      if u.value < 0x20 {
+        let hex = String(u.value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      } else {
+        out.unicodeScalars.append(u)
       }
     }
-    return out + "\""
   }
+  return out + "\""
 }
