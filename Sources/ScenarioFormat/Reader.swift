@@ -317,8 +317,9 @@ struct Obj {
   }
 }
 
-/// `name` first among the closest of `names`, then the rest in order, quoted.
+/// Every one of `names`: those near `name` first (closest first), then the rest in their order.
 func ranked(_ name: String, _ names: [String]) -> [String] {
+  // closestNames falls back to every name when none is near; keep only the near ones here.
   let near = closestNames(to: name, in: names).filter { editDistance(name.lowercased(), $0.lowercased()) <= max(2, name.count / 3) }
   return near + names.filter { !near.contains($0) }
 }
