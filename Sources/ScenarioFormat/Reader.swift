@@ -302,6 +302,12 @@ struct Obj {
       reader.quantity(e.value, "\(label(name)) '\(e.key)'", dims).map { (e.key, e.keyNode, $0) }
     }
   }
+  /// Reports `later` written before `earlier` (e.g. decommissioning before commissioning).
+  func ordered(_ earlier: String, _ a: YearMonth?, _ later: String, _ b: YearMonth?) {
+    guard let a, let b, b < a, let n = node(later) else { return }
+    reader.error("out-of-range", "\(cap(label(later))) must not be before \(earlier) (\(a)); got \(b).", at: n)
+  }
+
   /// A mapping from months to values, checked to be in increasing month order.
   func monthSeries<T>(_ name: String, _ value: (YNode, String) -> T?) -> [(month: YearMonth, value: T)] {
     var out: [(YearMonth, T)] = []

@@ -324,8 +324,10 @@ public struct ScenarioDecoder: Sendable {
       }
     }
     let ramp = o.monthSeries("ramp") { r.fraction($0, $1) }
+    let (commissioning, decommissioning) = (o.month("commissioning"), o.month("decommissioning"))
+    o.ordered("commissioning", commissioning, "decommissioning", decommissioning)
     let availability = Availability(
-      commissioning: o.month("commissioning"), decommissioning: o.month("decommissioning"),
+      commissioning: commissioning, decommissioning: decommissioning,
       ramp: ramp.map { ($0.month, $0.value) }, outages: outages)
     return Process(
       id: ProcessID(id), name: o.text("name") ?? id, site: SiteID(o.identifier("site") ?? ""),
@@ -343,12 +345,14 @@ public struct ScenarioDecoder: Sendable {
 
   func agreement(_ o: Obj, _ id: String, _ r: Reader) -> TollingAgreement? {
     let principal = SiteID(o.identifier("principal") ?? "")
+    let (start, end) = (o.month("start"), o.month("end"))
+    o.ordered("start", start, "end", end)
     return TollingAgreement(
       id: AgreementID(id), principal: principal, processor: SiteID(o.identifier("processor") ?? ""),
       returnTo: o.identifier("return-to").map { SiteID($0) }, input: MaterialID(o.identifier("input") ?? ""),
       output: MaterialID(o.identifier("output") ?? ""), inputRate: o.quantity("input-rate")?.si,
-      shareReturned: o.fraction("share-returned") ?? 0, cashFee: o.quantity("cash-fee")?.si ?? 0, start: o.month("start"),
-      end: o.month("end"), source: o.text("source"))
+      shareReturned: o.fraction("share-returned") ?? 0, cashFee: o.quantity("cash-fee")?.si ?? 0, start: start,
+      end: end, source: o.text("source"))
   }
 
   func policy(_ o: Obj, _ id: String, _ r: Reader) -> TradePolicy? {
@@ -368,13 +372,15 @@ public struct ScenarioDecoder: Sendable {
       kind = .licence(approval: o.fraction("approval") ?? 0, delay: o.months("delay") ?? 0)
     default: break  // a ban ignores quota, approval and delay (variants often turn a licence into a ban)
     }
+    let (from, until) = (o.month("from"), o.month("until"))
+    o.ordered("from", from, "until", until)
     return TradePolicy(
       id: PolicyID(id), name: o.text("name") ?? id, kind: kind, origin: o.country("origin") ?? "",
       destinations: o.strings("destinations"), elements: o.strings("elements").compactMap { Element(symbol: $0) },
       materials: o.strings("materials").map { MaterialID($0) },
       forms: o.strings("forms").compactMap { MaterialForm(rawValue: $0) }, deMinimis: o.fraction("de-minimis") ?? 0,
-      exemptAgreements: o.strings("exempt-agreements").map { AgreementID($0) }, from: o.month("from"),
-      until: o.month("until"), source: o.text("source"))
+      exemptAgreements: o.strings("exempt-agreements").map { AgreementID($0) }, from: from,
+      until: until, source: o.text("source"))
   }
 
   /// End units per second and the end unit's name, from a count rate (vehicle/yr) or a power rate (MW/yr).

@@ -278,6 +278,16 @@ struct InvalidCase: Sendable, CustomTestStringConvertible {
     #expect(d.items.first?.message == "Link 'in-to-jp' lead-time must be a whole number of months; got \(months) months.")
   }
 
+  @Test func periodsMustNotEndBeforeTheyStart() throws {
+    // The licence runs from 2025-04; an 'until' of 2024-11 is before it.
+    let text = try fixtureText("valid/small-chain.yaml").replacingOccurrences(of: "until: 2026-11", with: "until: 2024-11")
+    let (_, d) = ScenarioDecoder().decode(text: text, file: "p.yaml")
+    #expect(d.items.map(\.code) == ["out-of-range"])
+    #expect(d.items.first?.message == "Policy 'cn-licence' until must not be before from (2025-04); got 2024-11.")
+    let line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("until: 2024-11") })
+    #expect(d.items.first?.location?.line == line + 1 && d.items.first?.location?.column == 12)
+  }
+
   @Test func quotedFormulaColumnCountsTheQuote() throws {
     let text = try fixtureText("invalid/bad-formula.yaml").replacingOccurrences(of: "formula: Nd2Q3", with: "formula: \"Nd2Q3\"")
     let (_, d) = ScenarioDecoder().decode(text: text, file: "q.yaml")
