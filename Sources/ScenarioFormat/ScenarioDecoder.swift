@@ -27,8 +27,7 @@ public struct ScenarioDecoder: Sendable {
     var all = Diagnostics(reader.diagnostics)
     guard let scenario else { return (nil, all) }
     let findings = scenario.validate().items
-    // The path index is only needed to place findings; clean files skip building it.
-    let index = findings.isEmpty ? PathIndex() : PathIndex(root: root, file: file)
+    let index = PathIndex(root: root, file: file)
     let errorLocations = Set(reader.diagnostics.compactMap(\.location))
     for var d in findings {
       if d.location == nil { d.location = locate(d, index) ?? SourceLocation(file: file, line: 1, column: 1) }

@@ -86,70 +86,65 @@ struct YNode: Sendable {
   }
 }
 
-/// An index from model paths (`processes/oscom-mopp/outputs/mrecl`) to the place in the file
-/// where that entity or value is written. List items are addressed by `id` (or by `material`
-/// for prices) and by position; mapping entries by key and by position.
+/// Finds where a model path (`processes/oscom-mopp/outputs/mrecl`) is written in the file by
+/// walking the YAML tree. List items are addressed by `id` (by `material` for prices, by `name`
+/// for variants), by their scalar text, or by position; mapping entries by key or, below an
+/// entity's attributes, by position.
+///
+/// An entity's scalar attributes are located at their value (what is wrong is usually the value);
+/// collections and entries of nested maps (recipe materials, stocks, ramp months) at their key;
+/// entries of nested maps addressed by position at their value; list items at the item.
 struct PathIndex: Sendable {
-  private(set) var first: [String: SourceLocation] = [:]
-  /// The last occurrence of a path (points at the second of two duplicate ids).
-  private(set) var last: [String: SourceLocation] = [:]
-
-  static func key(_ path: ModelPath) -> String { path.joined(separator: "\u{1F}") }
-
-  init() {}
+  let root: YNode
+  let file: String
 
   init(root: YNode, file: String) {
-    walk(root, path: [], file: file)
-  }
-
-  private mutating func put(_ path: ModelPath, _ node: YNode, file: String) {
-    let loc = SourceLocation(file: file, line: node.line, column: node.column)
-    let k = PathIndex.key(path)
-    if first[k] == nil { first[k] = loc }
-    last[k] = loc
-  }
-
-  private mutating func walk(_ node: YNode, path: ModelPath, file: String) {
-    switch node.value {
-    case .scalar: break
-    case .mapping(let pairs):
-      for (i, p) in pairs.enumerated() {
-        guard let k = p.key.scalar else { continue }
-        // An entity's scalar attributes are located at their value (what is wrong is usually the
-        // value); collections and entries of nested maps (recipe materials, stocks, ramp months)
-        // at their key. Entries of nested maps are also addressed by position, at their value.
-        let nested = path.count >= 3
-        let at = p.value.scalar != nil && !nested ? p.value : p.key
-        put(path + [k], at, file: file)
-        if nested { put(path + ["\(i)"], p.value, file: file) }
-        walk(p.value, path: path + [k], file: file)
-      }
-    case .sequence(let items):
-      for (i, item) in items.enumerated() {
-        put(path + ["\(i)"], item, file: file)
-        let name = item["id"]?.scalar ?? (path == ["prices"] ? item["material"]?.scalar : nil)
-          ?? (path == ["variants"] ? item["name"]?.scalar : nil)
-        // Children are indexed under the item's id (how validation names them), else its position.
-        if let name {
-          put(path + [name], item, file: file)
-          walk(item, path: path + [name], file: file)
-        } else {
-          if let s = item.scalar { put(path + [s], item, file: file) }
-          walk(item, path: path + ["\(i)"], file: file)
-        }
-      }
-    }
+    self.root = root
+    self.file = file
   }
 
   /// The location of exactly `path`, if it is written in the file.
-  func exact(_ path: ModelPath) -> SourceLocation? { first[PathIndex.key(path)] }
+  func exact(_ path: ModelPath, preferLast: Bool = false) -> SourceLocation? {
+    guard !path.isEmpty else { return nil }
+    var node = root
+    var at = node
+    for (i, part) in path.enumerated() {
+      switch node.value {
+      case .mapping(let pairs):
+        let nested = i >= 3
+        if let p = pairs.first(where: { $0.key.scalar == part }) {
+          at = p.value.scalar != nil && !nested ? p.value : p.key
+          node = p.value
+        } else if nested, let k = Int(part), pairs.indices.contains(k) {
+          at = pairs[k].value
+          node = pairs[k].value
+        } else {
+          return nil
+        }
+      case .sequence(let items):
+        let named: (YNode) -> Bool = { item in
+          (item["id"]?.scalar ?? item["material"]?.scalar ?? item["name"]?.scalar ?? item.scalar) == part
+        }
+        if let k = preferLast ? items.lastIndex(where: named) : items.firstIndex(where: named) {
+          node = items[k]
+        } else if let k = Int(part), items.indices.contains(k) {
+          node = items[k]
+        } else {
+          return nil
+        }
+        at = node
+      case .scalar:
+        return nil
+      }
+    }
+    return SourceLocation(file: file, line: at.line, column: at.column)
+  }
 
-  /// The location of `path`, or of its nearest existing parent.
+  /// The location of `path`, or of its nearest written parent.
   func location(of path: ModelPath, preferLast: Bool = false) -> SourceLocation? {
     var p = path
     while !p.isEmpty {
-      let k = PathIndex.key(p)
-      if let l = preferLast ? last[k] : first[k] { return l }
+      if let l = exact(p, preferLast: preferLast) { return l }
       p.removeLast()
     }
     return nil
