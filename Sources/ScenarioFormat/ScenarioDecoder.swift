@@ -142,15 +142,15 @@ public struct ScenarioDecoder: Sendable {
     return index.location(of: path, preferLast: d.code == "duplicate-id")
   }
 
-  /// Validation findings that only restate a decoding error already reported: about an entity
-  /// that failed to decode, at the place of a decoding error, about a key the file does not
-  /// write (a default stood in for a missing or bad value), or a recipe balance over a bad
-  /// recipe or material.
+  /// Validation findings that only restate a decoding error already reported. For an entity
+  /// that failed to decode: findings at the place of a decoding error, about a key the file
+  /// does not write (a default stood in for a missing or bad value), its warnings, and its
+  /// recipe balance; and any recipe balance over a material that failed to decode.
   func suppressed(
     _ d: Diagnostic, _ s: Scenario, _ tainted: Set<String>, _ index: PathIndex, _ errorLocations: Set<SourceLocation>
   ) -> Bool {
     if d.path.count >= 2, tainted.contains(d.path[0] + "/" + d.path[1]) {
-      if d.code == "recipe-unbalanced" || index.exact(d.path) == nil { return true }
+      if d.code == "recipe-unbalanced" || d.severity == .warning || index.exact(d.path) == nil { return true }
       if let l = d.location, errorLocations.contains(l) { return true }
     }
     if d.code == "recipe-unbalanced", d.path.count >= 2, let p = s.processes.first(where: { $0.id.rawValue == d.path[1] }) {

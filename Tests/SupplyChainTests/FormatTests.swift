@@ -288,6 +288,14 @@ struct InvalidCase: Sendable, CustomTestStringConvertible {
     #expect(d.items.first?.location?.line == line + 1 && d.items.first?.location?.column == 12)
   }
 
+  @Test func consequencesOfADecodingErrorAreNotReported() throws {
+    // A misspelt 'input' leaves the agreement without an input: the unknown key and the missing
+    // key are reported, not "no link carries ''" or an unknown material ''.
+    let text = try fixtureText("valid/small-chain.yaml").replacingOccurrences(of: "    input: nd-oxide\n", with: "    inptu: nd-oxide\n")
+    let (_, d) = ScenarioDecoder().decode(text: text, file: "a.yaml")
+    #expect(d.items.map(\.code).sorted() == ["missing-key", "unknown-key"], "\(d)")
+  }
+
   @Test func quotedFormulaColumnCountsTheQuote() throws {
     let text = try fixtureText("invalid/bad-formula.yaml").replacingOccurrences(of: "formula: Nd2Q3", with: "formula: \"Nd2Q3\"")
     let (_, d) = ScenarioDecoder().decode(text: text, file: "q.yaml")
