@@ -149,8 +149,12 @@ public struct ScenarioDecoder: Sendable {
   func suppressed(
     _ d: Diagnostic, _ s: Scenario, _ tainted: Set<String>, _ index: PathIndex, _ errorLocations: Set<SourceLocation>
   ) -> Bool {
+    if d.code == "duplicate-id" { return false }  // never a consequence of a bad value
     if d.path.count >= 2, tainted.contains(d.path[0] + "/" + d.path[1]) {
       if d.code == "recipe-unbalanced" || d.severity == .warning || index.exact(d.path) == nil { return true }
+      // An empty name is the default that stood in for a missing reference (which can happen
+      // at a written path when two entities share the id).
+      if d.message.contains("''") { return true }
       if let l = d.location, errorLocations.contains(l) { return true }
     }
     if d.code == "recipe-unbalanced", d.path.count >= 2, let p = s.processes.first(where: { $0.id.rawValue == d.path[1] }) {

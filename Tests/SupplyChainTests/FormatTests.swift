@@ -296,6 +296,17 @@ struct InvalidCase: Sendable, CustomTestStringConvertible {
     #expect(d.items.map(\.code).sorted() == ["missing-key", "unknown-key"], "\(d)")
   }
 
+  @Test func duplicateIdIsReportedEvenWhenTheRepeatIsIncomplete() throws {
+    // The second 'jp-to-in' link has no 'from': both the missing key and the duplicate are
+    // reported, at the second link (the line after 'cn-to-in' ends), nothing about site ''.
+    let text = try fixtureText("valid/small-chain.yaml").replacingOccurrences(
+      of: "    lead-time: 3 months\n", with: "    lead-time: 3 months\n  - id: jp-to-in\n    to: in-market\n    lead-time: 1 month\n")
+    let (_, d) = ScenarioDecoder().decode(text: text, file: "dup.yaml")
+    #expect(d.items.map(\.code).sorted() == ["duplicate-id", "missing-key"], "\(d)")
+    let line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false).lastIndex { $0 == "  - id: jp-to-in" })
+    #expect(d.items.allSatisfy { $0.location?.line == line + 1 && $0.location?.column == 5 })
+  }
+
   @Test func quotedFormulaColumnCountsTheQuote() throws {
     let text = try fixtureText("invalid/bad-formula.yaml").replacingOccurrences(of: "formula: Nd2Q3", with: "formula: \"Nd2Q3\"")
     let (_, d) = ScenarioDecoder().decode(text: text, file: "q.yaml")
