@@ -11,6 +11,8 @@ final class Reader {
   /// Entities ("materials/nd-oxide") that failed to decode fully; validation findings about
   /// them are dropped as consequences of an error already reported.
   var tainted = Set<String>()
+  /// List sections ("sites") that are missing though required, or are not lists.
+  var brokenSections = Set<String>()
   /// The entity being read ("processes/oscom-mopp"), tainted by any error.
   var current: String?
 

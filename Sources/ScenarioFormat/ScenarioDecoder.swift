@@ -31,7 +31,7 @@ public struct ScenarioDecoder: Sendable {
     let errorLocations = Set(reader.diagnostics.compactMap(\.location))
     for var d in findings {
       if d.location == nil { d.location = locate(d, index) ?? SourceLocation(file: file, line: 1, column: 1) }
-      if suppressed(d, scenario, reader.tainted, index, errorLocations) { continue }
+      if suppressed(d, scenario, reader.tainted, reader.brokenSections, index, errorLocations) { continue }
       all.append(d)
     }
     all = Diagnostics(all.sorted)
@@ -147,9 +147,16 @@ public struct ScenarioDecoder: Sendable {
   /// does not write (a default stood in for a missing or bad value), its warnings, and its
   /// recipe balance; and any recipe balance over a material that failed to decode.
   func suppressed(
-    _ d: Diagnostic, _ s: Scenario, _ tainted: Set<String>, _ index: PathIndex, _ errorLocations: Set<SourceLocation>
+    _ d: Diagnostic, _ s: Scenario, _ tainted: Set<String>, _ brokenSections: Set<String>, _ index: PathIndex,
+    _ errorLocations: Set<SourceLocation>
   ) -> Bool {
     if d.code == "duplicate-id" { return false }  // never a consequence of a bad value
+    // Every reference to a section that is missing or not a list would be unknown; the one
+    // error about the section says it.
+    for section in brokenSections {
+      let kind = section == "processes" ? "process" : String(section.dropLast())
+      if d.code == "unknown-reference", d.message.hasPrefix("Unknown \(kind) '") { return true }
+    }
     if d.path.count >= 2, tainted.contains(d.path[0] + "/" + d.path[1]) {
       if d.code == "recipe-unbalanced" || d.severity == .warning || index.exact(d.path) == nil { return true }
       // An empty name is the default that stood in for a missing reference (which can happen
@@ -244,7 +251,10 @@ public struct ScenarioDecoder: Sendable {
   func entities<T>(
     _ o: Obj, _ key: String, _ section: Section, _ r: Reader, _ body: (Obj, String, Reader) -> T?
   ) -> [T] {
-    guard let n = o.node(key), let items = r.list(n, key) else { return [] }
+    guard let n = o.node(key), let items = r.list(n, key) else {
+      if o.has(key) || section.name == "material" || section.name == "site" { r.brokenSections.insert(key) }
+      return []
+    }
     var out: [T] = []
     for (i, item) in items.enumerated() {
       let idKey = key == "prices" ? "material" : "id"

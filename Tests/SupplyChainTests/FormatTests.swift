@@ -307,6 +307,15 @@ struct InvalidCase: Sendable, CustomTestStringConvertible {
     #expect(d.items.allSatisfy { $0.location?.line == line + 1 && $0.location?.column == 5 })
   }
 
+  @Test func aMissingSectionIsOneErrorNotOnePerReference() throws {
+    // Without 'sites:' the site list reads as part of 'materials'; the references to sites that
+    // no longer exist are not repeated once per reference.
+    let text = try fixtureText("valid/minimal.yaml").replacingOccurrences(of: "sites:\n", with: "")
+    let (_, d) = ScenarioDecoder().decode(text: text, file: "s.yaml")
+    #expect(!d.items.contains { $0.code == "unknown-reference" }, "\(d)")
+    #expect(d.items.contains { $0.code == "missing-key" && $0.message == "The scenario must have 'sites' (Sites); it is missing." })
+  }
+
   @Test func quotedFormulaColumnCountsTheQuote() throws {
     let text = try fixtureText("invalid/bad-formula.yaml").replacingOccurrences(of: "formula: Nd2Q3", with: "formula: \"Nd2Q3\"")
     let (_, d) = ScenarioDecoder().decode(text: text, file: "q.yaml")
