@@ -442,12 +442,14 @@ links:
     to: in-market
     materials: [ndfeb-n, ndfeb-ev]
     lead-time: 2 months
+    priority: 2               # Indian buyers draw on domestic and partner supply first; China fills the gap (Lodestone modelling choice)
     source: "China → India by sea ⚠; licence delay is added by the policy."
   - id: cn-to-scheme
     from: cn-exporters
     to: in-repm-scheme
     materials: [ndpr-oxide, ndpr-metal, dy-oxide, tb-oxide]
     lead-time: 2 months
+    priority: 2               # Indian buyers draw on domestic and partner supply first; China fills the gap (Lodestone modelling choice)
     source: "SD §3.2: scheme fed by IREL oxide and imports; lead time ⚠."
 
 agreements:

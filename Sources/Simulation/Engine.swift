@@ -491,7 +491,10 @@ struct State {
       }
       for g in c.inbound {
         let di = g.key
-        var remaining = max(0, req[di] * Double(g.maxLead + 1) - stock[di] - inTransit[di])
+        // The base stock covers the longest inbound pipeline, licence delays included.
+        var lead = g.maxLead
+        for tier in g.tiers { for k in tier where delayOf[k] > 0 { lead = max(lead, c.chLead[k] + delayOf[k]) } }
+        var remaining = max(0, req[di] * Double(lead + 1) - stock[di] - inTransit[di])
         for tier in g.tiers {
           guard remaining > 0 else { break }
           var potSum = 0.0, rawSum = 0.0

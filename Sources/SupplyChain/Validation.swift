@@ -14,28 +14,29 @@ extension Scenario {
     let agreementIDs = agreements.map(\.id.rawValue)
     let materialSet = Set(materialIDs), siteSet = Set(siteIDs)
 
-    func dup(_ kind: String, _ ids: [String]) {
+    func dup(_ kind: String, _ section: String, _ ids: [String]) {
       var seen = Set<String>()
       for id in ids where !seen.insert(id).inserted {
-        d.append(Diagnostic(.error, "duplicate-id", "\(kind) id '\(id)' is used more than once; ids must be unique.", path: [kind + "s", id]))
+        d.append(Diagnostic(.error, "duplicate-id", "\(kind.prefix(1).uppercased() + kind.dropFirst()) id '\(id)' is used more than once; ids must be unique.", path: [section, id]))
       }
     }
-    dup("material", materialIDs)
-    dup("site", siteIDs)
-    dup("process", processes.map(\.id.rawValue))
-    dup("link", links.map(\.id.rawValue))
-    dup("agreement", agreementIDs)
-    dup("policy", policies.map(\.id.rawValue))
-    dup("demand", demands.map(\.id.rawValue))
-    dup("reserve", reserves.map(\.id.rawValue))
+    dup("material", "materials", materialIDs)
+    dup("site", "sites", siteIDs)
+    dup("process", "processes", processes.map(\.id.rawValue))
+    dup("link", "links", links.map(\.id.rawValue))
+    dup("agreement", "agreements", agreementIDs)
+    dup("policy", "policies", policies.map(\.id.rawValue))
+    dup("demand", "demands", demands.map(\.id.rawValue))
+    dup("reserve", "reserves", reserves.map(\.id.rawValue))
 
     func ref(_ kind: String, _ value: String, known: Set<String>, names: [String], path: ModelPath) {
       guard !known.contains(value) else { return }
       let alts = closestNames(to: value, in: names)
+      let known = alts.isEmpty ? "The scenario defines no \(kind)s." : "Known \(kind)s: " + alts.map { "'\($0)'" }.joined(separator: ", ") + "."
       d.append(
         Diagnostic(
           .error, "unknown-reference",
-          "Unknown \(kind) '\(value)'. Known \(kind)s: " + alts.map { "'\($0)'" }.joined(separator: ", ") + ".",
+          "Unknown \(kind) '\(value)'. " + known,
           path: path, alternatives: alts))
     }
     func material(_ id: MaterialID, _ path: ModelPath) { ref("material", id.rawValue, known: materialSet, names: materialIDs, path: path) }
@@ -69,8 +70,10 @@ extension Scenario {
       site(p.site, base + ["site"])
       for t in p.inputs { material(t.material, base + ["inputs", t.material.rawValue]) }
       for t in p.outputs { material(t.material, base + ["outputs", t.material.rawValue]) }
-      for t in p.inputs + p.outputs {
-        range(t.amount > 0 && t.amount.isFinite, "Process '\(p.id)' amount of '\(t.material)' must be > 0; got \(t.amount).", base + ["inputs", t.material.rawValue])
+      for (key, terms) in [("inputs", p.inputs), ("outputs", p.outputs)] {
+        for t in terms {
+          range(t.amount > 0 && t.amount.isFinite, "Process '\(p.id)' amount of '\(t.material)' must be > 0; got \(t.amount).", base + [key, t.material.rawValue])
+        }
       }
       if !(p.inputs + p.outputs).contains(where: { $0.material == p.reference }) {
         d.append(
@@ -80,7 +83,7 @@ extension Scenario {
               + (p.inputs + p.outputs).map { "'\($0.material)'" }.joined(separator: ", ") + ".",
             path: base + ["capacity-basis"], alternatives: (p.inputs + p.outputs).map(\.material.rawValue)))
       }
-      range(p.capacity >= 0 && p.capacity.isFinite, "Process '\(p.id)' capacity must be ≥ 0; got \(p.capacity) kg/s.", base + ["capacity"])
+      range(p.capacity >= 0 && p.capacity.isFinite, "Process '\(p.id)' capacity must be ≥ 0; got \(tonnesPerYear(p.capacity)) t/yr.", base + ["capacity"])
       for (k, r) in p.availability.ramp.enumerated() {
         range((0...1).contains(r.fraction), "Process '\(p.id)' ramp fraction must be in 0...100 %; got \(formatNumber(r.fraction * 100)) %.", base + ["ramp", "\(k)"])
       }
@@ -100,7 +103,7 @@ extension Scenario {
       site(l.to, base + ["to"])
       for m in l.materials { material(m, base + ["materials", m.rawValue]) }
       range(l.leadTime >= 0 && l.leadTime <= 120, "Link '\(l.id)' lead time must be in 0...120 months; got \(l.leadTime).", base + ["lead-time"])
-      if let c = l.capacity { range(c >= 0, "Link '\(l.id)' capacity must be ≥ 0; got \(c) kg/s.", base + ["capacity"]) }
+      if let c = l.capacity { range(c >= 0, "Link '\(l.id)' capacity must be ≥ 0; got \(tonnesPerYear(c)) t/yr.", base + ["capacity"]) }
       range(l.priority >= 1, "Link '\(l.id)' priority must be ≥ 1; got \(l.priority).", base + ["priority"])
       if l.from == l.to { range(false, "Link '\(l.id)' must join two different sites; both ends are '\(l.from)'.", base + ["to"]) }
     }
@@ -130,7 +133,7 @@ extension Scenario {
       }
       switch p.kind {
       case .ban: break
-      case .quota(let q): range(q >= 0, "Policy '\(p.id)' quota must be ≥ 0; got \(q) kg/s.", base + ["quota"])
+      case .quota(let q): range(q >= 0, "Policy '\(p.id)' quota must be ≥ 0; got \(tonnesPerYear(q)) t/yr.", base + ["quota"])
       case .licence(let approval, let delay):
         range((0...1).contains(approval), "Policy '\(p.id)' approval must be in 0...100 %; got \(formatNumber(approval * 100)) %.", base + ["approval"])
         range(delay >= 0, "Policy '\(p.id)' delay must be ≥ 0 months; got \(delay).", base + ["delay"])
@@ -158,6 +161,9 @@ extension Scenario {
     for p in prices { material(p.material, ["prices", p.material.rawValue]) }
     return d
   }
+
+  /// A rate in kg/s written in t/yr for messages (files state rates in t/yr).
+  func tonnesPerYear(_ kgPerSecond: Double) -> String { formatNumber(kgPerSecond * secondsPerYear / 1000) }
 
   func hasLink(_ from: SiteID, _ to: SiteID, _ material: MaterialID) -> Bool {
     links.contains { $0.from == from && $0.to == to && ($0.materials.isEmpty || $0.materials.contains(material)) }

@@ -25,5 +25,6 @@ enum BenchmarkRegistry {
     simulationBenchmark,
     simulationProfileBenchmark,
     runReportBenchmark,
+    chemistryBenchmark, formatBenchmark,
   ]
 }

@@ -6,7 +6,13 @@ struct Lodestone: ParsableCommand {
     commandName: "lodestone",
     abstract: "Plan rare-earth magnet supply chains: element flows, disruptions, separation, magnets, quality.",
     subcommands: [
+      Run.self,
+      Compare.self,
+      Trace.self,
+      Validate.self,
+      Schema.self,
       Chem.self,
+      Value.self,
       NPV.self,
     ])
 }

@@ -30,17 +30,7 @@ import TestSupport
   }
 }
 
-// ─────────────────────────────────────────────────────────────────────────────────────────────
-// The tests below need `ScenarioDecoder` (target ScenarioFormat, branch `fmt`) and, for the
-// "simulated" suite, `SimulationEngine` (main @1b2588e); neither is on this branch. They are
-// written against the decoder API in the brief:
-//   ScenarioDecoder().decode(text: String, file: String, variant: String?) -> (Scenario?, Diagnostics)
-// LEAD: after merging `fmt`, delete the `#if INDIA_DECODER_TESTS` line and its `#endif`
-// (or build with `-Xswiftc -DINDIA_DECODER_TESTS`) so they run. All 22 passed in the india
-// worktree against main's engine and a throwaway stand-in decoder (not committed), with the
-// source-process rule of main's Validation.swift.
-// ─────────────────────────────────────────────────────────────────────────────────────────────
-#if INDIA_DECODER_TESTS
+// The tests below decode the scenario and run it through the monthly engine.
 
 /// Decodes the built-in India scenario (optionally a variant) and requires no errors.
 func decodeIndia(_ variant: String? = nil) throws -> Scenario {
@@ -356,4 +346,3 @@ func total(_ series: [Double], _ range: Range<Int>) -> Double { series[range].re
     #expect(baseCN.map { total($0.delivered, 6..<36) }.reduce(0, +) > 0)
   }
 }
-#endif
