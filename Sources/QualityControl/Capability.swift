@@ -1,0 +1,96 @@
+import RealModule
+
+/// Specification limits for a characteristic (unit of the data; SI in Lodestone). Either
+/// side may be absent (one-sided specification), not both.
+public struct SpecLimits: Sendable, Equatable, Codable {
+  public var lower: Double?
+  public var upper: Double?
+  /// Target for Cpm/Ppm; nil = the midpoint of two-sided limits (qcc's default).
+  public var target: Double?
+  public init(lower: Double?, upper: Double?, target: Double? = nil) {
+    self.lower = lower
+    self.upper = upper
+    self.target = target
+  }
+}
+
+/// Process capability (qcc `processCapability`). Indices are dimensionless; centre and σ are
+/// in the data's unit; fractions are 0…1. An index that a one-sided specification cannot
+/// define is nil.
+public struct CapabilityResult: Sendable, Codable {
+  public var count: Int
+  /// Grand mean of the calibration data.
+  public var center: Double
+  /// Within-subgroup σ (by `estimator`), used by Cp, Cpk, Cpm.
+  public var sigmaWithin: Double
+  public var estimator: SigmaEstimator
+  /// Sample standard deviation (n−1) of all values, used by Pp, Ppk, Ppm.
+  public var sigmaOverall: Double
+  public var spec: SpecLimits
+  public var nsigmas: Double
+  public var cp: Double?
+  public var cpl: Double?
+  public var cpu: Double?
+  public var cpk: Double
+  public var cpm: Double?
+  public var pp: Double?
+  public var ppl: Double?
+  public var ppu: Double?
+  public var ppk: Double
+  public var ppm: Double?
+  /// Expected fraction below LSL / above USL from a normal with centre and within σ.
+  public var expectedBelow: Double?
+  public var expectedAbove: Double?
+  /// Observed fraction of values below LSL / above USL.
+  public var observedBelow: Double?
+  public var observedAbove: Double?
+}
+
+/// Standard normal CDF.
+func normalCDF(_ x: Double) -> Double { 0.5 * Double.erfc(-x / 2.0.squareRoot()) }
+
+/// Capability of the values in `groups` (subgroups in time order; single-value groups are
+/// individuals) against `spec`. `estimator` nil = R̄/d2 for subgroups, MR̄/d2 for individuals.
+public func capability(_ groups: [[Double]], spec: SpecLimits, estimator: SigmaEstimator? = nil, nsigmas: Double = 3) throws(ChartError) -> CapabilityResult {
+  let x = groups.flatMap { $0 }
+  guard x.count >= 2 else { throw ChartError("capability needs at least 2 values; got \(x.count).") }
+  guard spec.lower != nil || spec.upper != nil else {
+    throw ChartError("capability needs a lower or an upper specification limit (or both); got neither.")
+  }
+  if let l = spec.lower, let u = spec.upper, !(l < u) {
+    throw ChartError("the lower specification limit must be below the upper one; got \(l) and \(u).")
+  }
+  let individuals = groups.contains { $0.count < 2 }
+  let est = estimator ?? (individuals ? .movingRange : .rBar)
+  if individuals && est != .movingRange {
+    throw ChartError("with single values σ comes from moving ranges (mr); got \(est.rawValue).")
+  }
+  let sw = try est == .movingRange ? estimateSigma([x], .movingRange) : estimateSigma(groups, est)
+  let n = Double(x.count)
+  let center = x.reduce(0, +) / n
+  var ss = 0.0
+  for v in x { ss += (v - center) * (v - center) }
+  let so = (ss / (n - 1)).squareRoot()
+  let k = nsigmas
+  func pair(_ s: Double) -> (c: Double?, l: Double?, u: Double?, ck: Double) {
+    let c = spec.lower.flatMap { l in spec.upper.map { u in (u - l) / (2 * k * s) } }
+    let lo = spec.lower.map { (center - $0) / (k * s) }
+    let up = spec.upper.map { ($0 - center) / (k * s) }
+    return (c, lo, up, Swift.min(lo ?? .infinity, up ?? .infinity))
+  }
+  let w = pair(sw)
+  let o = pair(so)
+  let target = spec.target ?? (spec.lower != nil && spec.upper != nil ? (spec.lower! + spec.upper!) / 2 : nil)
+  func taguchi(_ c: Double?, _ s: Double) -> Double? {
+    guard let c, let t = target else { return nil }
+    return c / (1 + ((center - t) / s) * ((center - t) / s)).squareRoot()
+  }
+  return CapabilityResult(
+    count: x.count, center: center, sigmaWithin: sw, estimator: est, sigmaOverall: so, spec: spec, nsigmas: k,
+    cp: w.c, cpl: w.l, cpu: w.u, cpk: w.ck, cpm: taguchi(w.c, sw), pp: o.c, ppl: o.l, ppu: o.u, ppk: o.ck,
+    ppm: taguchi(o.c, so),
+    expectedBelow: spec.lower.map { normalCDF(($0 - center) / sw) },
+    expectedAbove: spec.upper.map { 1 - normalCDF(($0 - center) / sw) },
+    observedBelow: spec.lower.map { l in Double(x.filter { $0 < l }.count) / n },
+    observedAbove: spec.upper.map { u in Double(x.filter { $0 > u }.count) / n })
+}
