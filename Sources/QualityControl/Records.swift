@@ -109,6 +109,11 @@ public struct Subgroup: Sendable, Equatable {
   public var values: [Double]
   /// Number of empty cells left out of `values`.
   public var missing: Int
+  public init(label: String, values: [Double], missing: Int = 0) {
+    self.label = label
+    self.values = values
+    self.missing = missing
+  }
 }
 
 /// The parsed content of a record file.
