@@ -61,7 +61,7 @@ public func capability(_ groups: [[Double]], spec: SpecLimits, estimator: SigmaE
     throw ChartError("the lower specification limit must be below the upper one; got \(l) and \(u).")
   }
   let individuals = groups.contains { $0.count < 2 }
-  let est = estimator ?? (individuals ? .movingRange : .rBar)
+  let est = estimator ?? (individuals ? .movingRange : (groups.contains { $0.count > 25 } ? .pooled : .rBar))
   if individuals && est != .movingRange {
     throw ChartError("with single values σ comes from moving ranges (mr); got \(est.rawValue).")
   }

@@ -5,7 +5,8 @@
 
 /// How the within-subgroup (short-term) process σ is estimated.
 public enum SigmaEstimator: String, Sendable, CaseIterable, Codable {
-  /// R̄/d2: unweighted mean of Rᵢ/d2(nᵢ) (qcc "UWAVE-R"; qcc's default for X̄ and R charts).
+  /// R̄/d2: unweighted mean of Rᵢ/d2(nᵢ) (qcc "UWAVE-R"; qcc's default for X̄ and R charts
+  /// when no subgroup exceeds 25; above that qcc and Lodestone default to `pooled`).
   case rBar = "rbar"
   /// S̄/c4: unweighted mean of Sᵢ/c4(nᵢ) (qcc "UWAVE-SD"; default for S charts).
   case sBar = "sbar"
@@ -171,7 +172,8 @@ public func xbarChart(_ groups: [Subgroup], dispersion: ShewhartChart.Statistic,
   let m = try calibrationCount(groups.count, options, minimum: 2)
   let st = groups.map { GroupStats($0.values) }
   let cal = Array(st[0..<m])
-  let estimator = options.sigma ?? (dispersion == .range ? .rBar : .sBar)
+  // qcc: R̄/d2 for X̄-R (pooled when any subgroup exceeds 25), S̄/c4 for X̄-S.
+  let estimator = options.sigma ?? (dispersion == .range ? (groups.contains { $0.values.count > 25 } ? .pooled : .rBar) : .sBar)
   if estimator == .movingRange { throw ChartError("the moving-range σ applies to I-MR charts; use rbar, sbar or pooled.") }
   let sigma: Double
   if let k = options.knownSigma { sigma = k } else { sigma = try estimateSigma(groups[0..<m].map(\.values), estimator) }
@@ -254,7 +256,7 @@ func locationBasis(_ groups: [Subgroup], _ options: ChartOptions) throws(ChartEr
   let m = try calibrationCount(groups.count, options, minimum: 2)
   let st = groups.map { GroupStats($0.values) }
   let cal = Array(st[0..<m])
-  let estimator: SigmaEstimator = options.sigma ?? (individuals ? .movingRange : .rBar)
+  let estimator: SigmaEstimator = options.sigma ?? (individuals ? .movingRange : (groups.contains { $0.values.count > 25 } ? .pooled : .rBar))
   if individuals && estimator != .movingRange {
     throw ChartError("with single values per subgroup σ comes from moving ranges; use --sigma mr (got \(estimator.rawValue)).")
   }

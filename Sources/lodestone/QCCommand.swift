@@ -144,8 +144,8 @@ struct QC: ParsableCommand {
               out.append(row)
             }
             let base = type.rawValue
-            svgs.append(("\(base)-\(ln).svg", QCCharts.shewhart(l, title: "\(ln == "x" ? "Individuals" : "X̄") chart: \(col.name)", yLabel: "\(ln) \(col.name)\(unit)", scale: f)))
-            svgs.append(("\(base)-\(dn).svg", QCCharts.shewhart(d, title: "\(dn) chart: \(col.name)", yLabel: "\(dn) \(col.name)\(unit)", scale: f)))
+            svgs.append(("\(base)-\(ln).svg", QCCharts.shewhart(l, title: "\(ln == "x" ? "Individuals" : "X̄") chart: \(col.name)", yLabel: "\(ln) \(col.name)\(unit)", seriesName: ln, scale: f)))
+            svgs.append(("\(base)-\(dn).svg", QCCharts.shewhart(d, title: "\(dn) chart: \(col.name)", yLabel: "\(dn) \(col.name)\(unit)", seriesName: dn, scale: f)))
           case .ewma:
             let e = try ewmaChart(groups, lambda: lambda, options: opts)
             out = Table(
