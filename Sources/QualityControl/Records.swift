@@ -166,6 +166,15 @@ public struct SpecimenTable: Sendable {
 
 /// Splits one CSV line into fields (RFC 4180 quotes; no embedded newlines).
 func splitCSVLine(_ line: Substring) -> [String] {
+  if !line.utf8.contains(UInt8(ascii: "\"")) {
+    // Fast path: no quoting, split on commas.
+    return line.split(separator: ",", omittingEmptySubsequences: false).map { field in
+      var f = field
+      while let c = f.first, c == " " || c == "\t" { f.removeFirst() }
+      while let c = f.last, c == " " || c == "\t" { f.removeLast() }
+      return String(f)
+    }
+  }
   var fields: [String] = []
   var cur = ""
   var inQuotes = false

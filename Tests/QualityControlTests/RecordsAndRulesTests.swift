@@ -28,6 +28,13 @@ import TestSupport
     #expect(ind.subgroups.map(\.label) == ["b1", "b2", "a2"] && ind.missing == 1)
   }
 
+  @Test func quotedFields() throws {
+    let t = try SpecimenCSV.parse("lot,grade,Br [T]\n\"Lot, A\",\"N42 \"\"H\"\"\",1.3\r\n", source: "q.csv")
+    #expect(t.records[0].lot == "Lot, A")
+    #expect(t.records[0].grade == "N42 \"H\"")
+    #expect(t.records[0].values == [1.3])
+  }
+
   struct Bad: Sendable, CustomTestStringConvertible {
     let text: String
     let line: Int?
