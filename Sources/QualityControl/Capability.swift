@@ -80,7 +80,7 @@ public func capability(_ groups: [[Double]], spec: SpecLimits, estimator: SigmaE
   }
   let w = pair(sw)
   let o = pair(so)
-  let target = spec.target ?? (spec.lower != nil && spec.upper != nil ? (spec.lower! + spec.upper!) / 2 : nil)
+  let target = spec.target ?? spec.lower.flatMap { l in spec.upper.map { u in (l + u) / 2 } }
   func taguchi(_ c: Double?, _ s: Double) -> Double? {
     guard let c, let t = target else { return nil }
     return c / (1 + ((center - t) / s) * ((center - t) / s)).squareRoot()

@@ -23,6 +23,7 @@ public struct GradeLimits: Sendable, Equatable, Codable {
     var byGrade: [String: GradeLimits] = [:]
     var headerSeen = false
     var cols: [String: Int] = [:]
+    var idx = (grade: 0, property: 0, min: 0, max: 0)
     for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let line = k + 1
       let l = raw.hasSuffix("\r") ? raw.dropLast() : raw
@@ -31,29 +32,30 @@ public struct GradeLimits: Sendable, Equatable, Codable {
       if !headerSeen {
         headerSeen = true
         for (i, c) in cells.enumerated() { cols[c.lowercased()] = i }
-        for need in ["grade", "property", "min", "max"] where cols[need] == nil {
+        guard let gi = cols["grade"], let pi = cols["property"], let mi = cols["min"], let xi = cols["max"] else {
           throw QCDataError(source: source, line: line, message: "the header must be grade,property,min,max; got \(cells.joined(separator: ",")).")
         }
+        idx = (gi, pi, mi, xi)
         continue
       }
       guard cells.count == cols.count else {
         throw QCDataError(source: source, line: line, message: "every row must have \(cols.count) cells like the header; got \(cells.count).")
       }
-      let grade = cells[cols["grade"]!]
+      let grade = cells[idx.grade]
       guard !grade.isEmpty else { throw QCDataError(source: source, line: line, column: "grade", message: "grade must be a non-empty name; got an empty cell.") }
-      let pText = cells[cols["property"]!]
+      let pText = cells[idx.property]
       guard let p = MagnetProperty(columnName: pText) else {
         throw QCDataError(source: source, line: line, column: "property", message: "property must be one of \(MagnetProperty.allCases.map(\.rawValue).joined(separator: ", ")); got '\(pText)'.")
       }
       var g = byGrade[grade] ?? GradeLimits(grade: grade)
-      for side in ["min", "max"] {
-        let cell = cells[cols[side]!]
+      for (side, j) in [("min", idx.min), ("max", idx.max)] {
+        let cell = cells[j]
         if cell.isEmpty { continue }
         let v = try parseValue(cell, property: p, source: source, line: line, column: side)
         if side == "min" { g.minimum[p] = v } else { g.maximum[p] = v }
       }
       if let lo = g.minimum[p], let hi = g.maximum[p], lo > hi {
-        throw QCDataError(source: source, line: line, column: "max", message: "the maximum of \(p.rawValue) must not be below its minimum; got min \(cells[cols["min"]!]) and max \(cells[cols["max"]!]).")
+        throw QCDataError(source: source, line: line, column: "max", message: "the maximum of \(p.rawValue) must not be below its minimum; got min \(cells[idx.min]) and max \(cells[idx.max]).")
       }
       byGrade[grade] = g
     }
