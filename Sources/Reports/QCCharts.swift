@@ -62,4 +62,61 @@ public enum QCCharts {
     for i in c.flaggedLower { chart.highlights.append(LineChart.Highlight(x: x[i], y: c.lower[i], note: "\(c.labels[i]): C− > h")) }
     return chart.render()
   }
+
+  /// A capability histogram: values (Sturges bins, density scale), the normal curve with the
+  /// within-subgroup σ, and the specification limits and target as vertical lines.
+  public static func capability(_ values: [Double], _ r: CapabilityResult, title: String, xLabel: String, scale: Double = 1) -> String {
+    let x = values.map { $0 / scale }
+    let mu = r.center / scale
+    let sw = r.sigmaWithin / scale
+    var svg = SVGDocument(width: 760, height: 420)
+    let left = 70.0, right = 40.0, top = 40.0, bottom = 55.0
+    let pw = 760 - left - right, ph = 420 - top - bottom
+    guard let xmin = x.min(), let xmax = x.max(), sw > 0 else { return svg.render() }
+    var lo = Swift.min(xmin, mu - 4 * sw)
+    var hi = Swift.max(xmax, mu + 4 * sw)
+    for v in [r.spec.lower, r.spec.upper, r.spec.target].compactMap({ $0.map { $0 / scale } }) {
+      lo = Swift.min(lo, v)
+      hi = Swift.max(hi, v)
+    }
+    let pad = (hi - lo) * 0.05
+    lo -= pad
+    hi += pad
+    // Sturges: ⌈log2 n⌉ + 1 bins over the data range.
+    var bins = 1
+    while (1 << (bins - 1)) < x.count { bins += 1 }
+    let width = xmax > xmin ? (xmax - xmin) / Double(bins) : 1
+    var counts = [Int](repeating: 0, count: bins)
+    for v in x { counts[Swift.min(bins - 1, Int((v - xmin) / width))] += 1 }
+    let dens = counts.map { Double($0) / (Double(x.count) * width) }
+    let peak = 1 / (sw * (2 * Double.pi).squareRoot())
+    let ymax = Swift.max(dens.max() ?? 0, peak) * 1.1
+    func X(_ v: Double) -> Double { left + (v - lo) / (hi - lo) * pw }
+    func Y(_ d: Double) -> Double { top + ph - d / ymax * ph }
+    svg.text(title, x: left, y: 22, size: 15, weight: "bold")
+    for t in niceTicks(lo, hi, count: 8) where t >= lo && t <= hi {
+      svg.line(x1: X(t), y1: top + ph, x2: X(t), y2: top + ph + 4)
+      svg.text(formatNumber(t, significantDigits: 5), x: X(t), y: top + ph + 17, size: 11, anchor: .middle)
+    }
+    svg.line(x1: left, y1: top + ph, x2: left + pw, y2: top + ph)
+    svg.text(xLabel, x: left + pw / 2, y: 420 - 12, size: 12, anchor: .middle)
+    for (i, d) in dens.enumerated() {
+      let a = xmin + Double(i) * width
+      svg.rect(x: X(a), y: Y(d), width: X(a + width) - X(a), height: Y(0) - Y(d), fill: "#56B4E9", opacity: 0.6, title: "\(counts[i]) values in [\(label(a)), \(label(a + width)))")
+    }
+    let curve = (0...200).map { i -> (Double, Double) in
+      let v = lo + (hi - lo) * Double(i) / 200
+      let z = (v - mu) / sw
+      return (X(v), Y(peak * Double.exp(-z * z / 2)))
+    }
+    svg.polyline(curve, stroke: "#0072B2", width: 2)
+    for (name, v, color) in [("LSL", r.spec.lower, "#D55E00"), ("USL", r.spec.upper, "#D55E00"), ("target", r.spec.target, "#009E73")] {
+      guard let v else { continue }
+      svg.line(x1: X(v / scale), y1: top, x2: X(v / scale), y2: top + ph, stroke: color, width: 1.5, dash: "6 4")
+      svg.text("\(name) \(label(v / scale))", x: X(v / scale), y: top - 4, size: 11, anchor: .middle, fill: color)
+    }
+    let idx = [("Cpk", r.cpk as Double?), ("Ppk", r.ppk as Double?), ("Cp", r.cp), ("Pp", r.pp)].compactMap { n, v in v.map { "\(n) \(formatNumber($0, significantDigits: 3))" } }
+    svg.text(idx.joined(separator: "   "), x: left + pw, y: 22, size: 12, anchor: .end)
+    return svg.render()
+  }
 }

@@ -187,6 +187,7 @@ struct QC: ParsableCommand {
     @Option(help: "Lower specification limit, in the column's unit or with a unit (e.g. '1.28 T').") var lsl: String?
     @Option(help: "Upper specification limit, in the column's unit or with a unit.") var usl: String?
     @Option(help: "Target for Cpm/Ppm (default: midpoint of two-sided limits).") var target: String?
+    @Option(help: "Also write capability.csv, capability.json and a histogram capability.svg to this directory.") var out: String?
 
     func spec(_ text: String?, _ col: MeasurementColumn, _ what: String) throws -> Double? {
       guard let text else { return nil }
@@ -242,6 +243,12 @@ struct QC: ParsableCommand {
         t.append(["observed_above_usl", QC.num(r.observedAbove.map { $0 * 1e6 }), "ppm"])
         t.append(["in_control", chartNote, ""])
         QC.emit(t, source.format)
+        if let out {
+          try writeOutput(t.renderCSV(), to: out, name: "capability.csv")
+          try writeOutput(t.renderJSON(), to: out, name: "capability.json")
+          let svg = QCCharts.capability(groups.flatMap(\.values), r, title: "Capability: \(col.name)", xLabel: "\(col.name)\(u.isEmpty ? "" : " [\(u)]")", scale: f)
+          try writeOutput(svg, to: out, name: "capability.svg")
+        }
       }
     }
   }

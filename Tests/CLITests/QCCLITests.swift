@@ -56,6 +56,18 @@ import TestSupport
     #expect(r.stdout.contains("in_control,no"))  // the built-in Br shift from lot 21 is flagged
   }
 
+  @Test func capabilityWritesHistogram() throws {
+    let dir = try temporaryDirectory("qc-cap")
+    let r = try runLodestone(["qc", "capability", lots, "--property", "HcJ", "--lsl", "17 kOe", "--out", dir.path])
+    #expect(r.status == 0)
+    let svg = try String(contentsOf: dir.appendingPathComponent("capability.svg"), encoding: .utf8)
+    // 17 kOe = 17e6/(4π) A/m = 1352.817 kA/m, labelled on the LSL line; Sturges gives ⌈log2 150⌉ + 1 = 9 bins.
+    #expect(svg.contains("LSL 1352.82"))
+    #expect(svg.components(separatedBy: "values in [").count - 1 == 9)
+    let csv = try String(contentsOf: dir.appendingPathComponent("capability.csv"), encoding: .utf8)
+    #expect(csv.contains("lsl,1352.817,kA/m"))
+  }
+
   @Test func conformanceReport() throws {
     let r = try runLodestone(["qc", "conformance", lots, "--limits", limits])
     #expect(r.status == 0)
