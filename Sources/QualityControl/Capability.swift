@@ -44,6 +44,21 @@ public struct CapabilityResult: Sendable, Codable {
   /// Observed fraction of values below LSL / above USL.
   public var observedBelow: Double?
   public var observedAbove: Double?
+  /// Confidence level of `intervals` (e.g. 0.95).
+  public var confidenceLevel: Double
+  /// Every index with its confidence interval, in the order Cp, Cpl, Cpu, Cpk, Cpm, Pp, Ppl,
+  /// Ppu, Ppk, Ppm (qcc's formulas: χ² limits for Cp, Pp, Cpm, Ppm (Chou 1990, Boyles 1991);
+  /// Bissell's normal approximation for Cpl, Cpu, Cpk and their P forms, with the one-sided
+  /// z = Φ⁻¹(level) for Cpl/Cpu and the two-sided z = Φ⁻¹(1 − α/2) for Cpk, as qcc does).
+  public var intervals: [IndexInterval]
+}
+
+/// A capability index with its confidence interval (nil where the index is undefined).
+public struct IndexInterval: Sendable, Codable, Equatable {
+  public var name: String
+  public var value: Double?
+  public var lower: Double?
+  public var upper: Double?
 }
 
 /// Standard normal CDF.
@@ -51,7 +66,10 @@ func normalCDF(_ x: Double) -> Double { 0.5 * Double.erfc(-x / 2.0.squareRoot())
 
 /// Capability of the values in `groups` (subgroups in time order; single-value groups are
 /// individuals) against `spec`. `estimator` nil = R̄/d2 for subgroups, MR̄/d2 for individuals.
-public func capability(_ groups: [[Double]], spec: SpecLimits, estimator: SigmaEstimator? = nil, nsigmas: Double = 3) throws(ChartError) -> CapabilityResult {
+public func capability(_ groups: [[Double]], spec: SpecLimits, estimator: SigmaEstimator? = nil, nsigmas: Double = 3, confidenceLevel: Double = 0.95) throws(ChartError) -> CapabilityResult {
+  guard confidenceLevel > 0 && confidenceLevel < 1 else {
+    throw ChartError("the confidence level must be between 0 and 1; got \(confidenceLevel).")
+  }
   let x = groups.flatMap { $0 }
   guard x.count >= 2 else { throw ChartError("capability needs at least 2 values; got \(x.count).") }
   guard spec.lower != nil || spec.upper != nil else {
@@ -85,12 +103,38 @@ public func capability(_ groups: [[Double]], spec: SpecLimits, estimator: SigmaE
     guard let c, let t = target else { return nil }
     return c / (1 + ((center - t) / s) * ((center - t) / s)).squareRoot()
   }
+  let alpha = 1 - confidenceLevel
+  let zOne = normalQuantile(confidenceLevel)
+  let zTwo = normalQuantile(1 - alpha / 2)
+  func chi(_ name: String, _ v: Double?, _ df: Double) -> IndexInterval {
+    guard let v else { return IndexInterval(name: name, value: nil, lower: nil, upper: nil) }
+    return IndexInterval(
+      name: name, value: v, lower: v * (chiSquareQuantile(alpha / 2, df: df) / df).squareRoot(),
+      upper: v * (chiSquareQuantile(1 - alpha / 2, df: df) / df).squareRoot())
+  }
+  func wald(_ name: String, _ v: Double?, _ z: Double) -> IndexInterval {
+    guard let v else { return IndexInterval(name: name, value: nil, lower: nil, upper: nil) }
+    let w = z * (1 / (9 * n * v * v) + 1 / (2 * (n - 1))).squareRoot()
+    return IndexInterval(name: name, value: v, lower: v * (1 - w), upper: v * (1 + w))
+  }
+  func cpmDF(_ s: Double) -> Double {
+    guard let t = target else { return n - 1 }
+    let d2 = ((center - t) / s) * ((center - t) / s)
+    return n * (1 + d2) / (1 + 2 * d2)
+  }
+  let cpm = taguchi(w.c, sw)
+  let ppm = taguchi(o.c, so)
+  let intervals = [
+    chi("Cp", w.c, n - 1), wald("Cpl", w.l, zOne), wald("Cpu", w.u, zOne), wald("Cpk", w.ck, zTwo), chi("Cpm", cpm, cpmDF(sw)),
+    chi("Pp", o.c, n - 1), wald("Ppl", o.l, zOne), wald("Ppu", o.u, zOne), wald("Ppk", o.ck, zTwo), chi("Ppm", ppm, cpmDF(so)),
+  ]
   return CapabilityResult(
     count: x.count, center: center, sigmaWithin: sw, estimator: est, sigmaOverall: so, spec: spec, nsigmas: k,
-    cp: w.c, cpl: w.l, cpu: w.u, cpk: w.ck, cpm: taguchi(w.c, sw), pp: o.c, ppl: o.l, ppu: o.u, ppk: o.ck,
-    ppm: taguchi(o.c, so),
+    cp: w.c, cpl: w.l, cpu: w.u, cpk: w.ck, cpm: cpm, pp: o.c, ppl: o.l, ppu: o.u, ppk: o.ck,
+    ppm: ppm,
     expectedBelow: spec.lower.map { normalCDF(($0 - center) / sw) },
     expectedAbove: spec.upper.map { 1 - normalCDF(($0 - center) / sw) },
     observedBelow: spec.lower.map { l in Double(x.filter { $0 < l }.count) / n },
-    observedAbove: spec.upper.map { u in Double(x.filter { $0 > u }.count) / n })
+    observedAbove: spec.upper.map { u in Double(x.filter { $0 > u }.count) / n },
+    confidenceLevel: confidenceLevel, intervals: intervals)
 }

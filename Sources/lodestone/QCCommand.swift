@@ -188,6 +188,7 @@ struct QC: ParsableCommand {
     @Option(help: "Upper specification limit, in the column's unit or with a unit.") var usl: String?
     @Option(help: "Target for Cpm/Ppm (default: midpoint of two-sided limits).") var target: String?
     @Option(help: "Also write capability.csv, capability.json and a histogram capability.svg to this directory.") var out: String?
+    @Option(help: "Confidence level of the index intervals (0 < level < 1).") var confidence: Double = 0.95
 
     func spec(_ text: String?, _ col: MeasurementColumn, _ what: String) throws -> Double? {
       guard let text else { return nil }
@@ -215,7 +216,8 @@ struct QC: ParsableCommand {
         let r: CapabilityResult
         var chartNote = ""
         do {
-          r = try capability(groups.map(\.values), spec: s, estimator: source.sigma, nsigmas: source.nsigmas)
+          guard confidence > 0 && confidence < 1 else { throw ValidationError("--confidence must be between 0 and 1; got \(confidence).") }
+          r = try capability(groups.map(\.values), spec: s, estimator: source.sigma, nsigmas: source.nsigmas, confidenceLevel: confidence)
           // Capability means little for a process out of control: check the X̄ (or I) chart.
           var o = ChartOptions()
           o.sigma = r.estimator
@@ -227,21 +229,23 @@ struct QC: ParsableCommand {
           throw DataError("\(table.source), column '\(col.header)': \(e.message)")
         }
         let u = col.unit
-        var t = Table(title: "Capability of \(col.name) in \(table.source) (\(r.count) values, σ within by \(r.estimator.rawValue))", columns: ["quantity", "value", "unit"])
-        t.append(["n", String(r.count), ""])
-        t.append(["lsl", QC.num(s.lower.map { $0 / f }), u])
-        t.append(["usl", QC.num(s.upper.map { $0 / f }), u])
-        t.append(["center", QC.num(r.center / f), u])
-        t.append(["sigma_within", QC.num(r.sigmaWithin / f), u])
-        t.append(["sigma_overall", QC.num(r.sigmaOverall / f), u])
-        for (k, v) in [("Cp", r.cp), ("Cpl", r.cpl), ("Cpu", r.cpu), ("Cpk", r.cpk), ("Cpm", r.cpm), ("Pp", r.pp), ("Ppl", r.ppl), ("Ppu", r.ppu), ("Ppk", r.ppk), ("Ppm", r.ppm)] {
-          t.append([k, QC.num(v), ""])
-        }
-        t.append(["expected_below_lsl", QC.num(r.expectedBelow.map { $0 * 1e6 }), "ppm"])
-        t.append(["expected_above_usl", QC.num(r.expectedAbove.map { $0 * 1e6 }), "ppm"])
-        t.append(["observed_below_lsl", QC.num(r.observedBelow.map { $0 * 1e6 }), "ppm"])
-        t.append(["observed_above_usl", QC.num(r.observedAbove.map { $0 * 1e6 }), "ppm"])
-        t.append(["in_control", chartNote, ""])
+        let level = QC.num(confidence * 100)
+        var t = Table(
+          title: "Capability of \(col.name) in \(table.source) (\(r.count) values, σ within by \(r.estimator.rawValue), \(level) % intervals)",
+          columns: ["quantity", "value", "ci_lower", "ci_upper", "unit"])
+        t.append(["n", String(r.count), "", "", ""])
+        t.append(["lsl", QC.num(s.lower.map { $0 / f }), "", "", u])
+        t.append(["usl", QC.num(s.upper.map { $0 / f }), "", "", u])
+        t.append(["target", QC.num((s.target ?? s.lower.flatMap { l in s.upper.map { (l + $0) / 2 } }).map { $0 / f }), "", "", u])
+        t.append(["center", QC.num(r.center / f), "", "", u])
+        t.append(["sigma_within", QC.num(r.sigmaWithin / f), "", "", u])
+        t.append(["sigma_overall", QC.num(r.sigmaOverall / f), "", "", u])
+        for iv in r.intervals { t.append([iv.name, QC.num(iv.value), QC.num(iv.lower), QC.num(iv.upper), ""]) }
+        t.append(["expected_below_lsl", QC.num(r.expectedBelow.map { $0 * 1e6 }), "", "", "ppm"])
+        t.append(["expected_above_usl", QC.num(r.expectedAbove.map { $0 * 1e6 }), "", "", "ppm"])
+        t.append(["observed_below_lsl", QC.num(r.observedBelow.map { $0 * 1e6 }), "", "", "ppm"])
+        t.append(["observed_above_usl", QC.num(r.observedAbove.map { $0 * 1e6 }), "", "", "ppm"])
+        t.append(["in_control", chartNote, "", "", ""])
         QC.emit(t, source.format)
         if let out {
           try writeOutput(t.renderCSV(), to: out, name: "capability.csv")

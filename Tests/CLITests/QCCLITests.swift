@@ -41,6 +41,10 @@ import TestSupport
     #expect(approx(value("Cp") ?? 0, 1.7032806092559001, rel: 1e-6))
     #expect(approx(value("Cpk") ?? 0, 1.6632194493266506, rel: 1e-6))
     #expect(approx(value("Ppk") ?? 0, 1.616158707015074, rel: 1e-6))
+    // qcc's 95 % interval for Cpk (Bissell): 1.4481289609951091 … 1.878309937658192.
+    let cpk = rows.first { ($0["quantity"] as? String) == "Cpk" }
+    #expect(approx((cpk?["ci_lower"] as? NSNumber)?.doubleValue ?? 0, 1.4481289609951091, rel: 1e-6))
+    #expect(approx((cpk?["ci_upper"] as? NSNumber)?.doubleValue ?? 0, 1.878309937658192, rel: 1e-6))
   }
 
   @Test func oneSidedCapabilityWithUnit() throws {
@@ -65,7 +69,7 @@ import TestSupport
     #expect(svg.contains("LSL 1352.82"))
     #expect(svg.components(separatedBy: "values in [").count - 1 == 9)
     let csv = try String(contentsOf: dir.appendingPathComponent("capability.csv"), encoding: .utf8)
-    #expect(csv.contains("lsl,1352.817,kA/m"))
+    #expect(csv.contains("lsl,1352.817,,,kA/m"))
   }
 
   @Test func conformanceReport() throws {

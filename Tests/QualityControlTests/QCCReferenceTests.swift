@@ -254,6 +254,13 @@ func expectMatches(_ chart: ShewhartChart, _ ref: String, factor: Double, nelson
     #expect(same(res.ppm, "Ppm"))
     // qcc reports percentages; it shows expected fractions below 0.01 % as 0 (we do not round).
     #expect(same(res.observedBelow.map { $0 * 100 }, "obs_below"))
+    // 95 % confidence intervals, qcc's formulas (qcc names: Cp, Cp_l, Cp_u, Cp_k, Cpm, Pp, …).
+    let names = ["Cp", "Cp_l", "Cp_u", "Cp_k", "Cpm", "Pp", "Pp_l", "Pp_u", "Pp_k", "Ppm"]
+    #expect(res.intervals.count == names.count)
+    for (iv, q) in zip(res.intervals, names) {
+      #expect(same(iv.lower, q + "_lo"), "\(iv.name) lower")
+      #expect(same(iv.upper, q + "_hi"), "\(iv.name) upper")
+    }
     if let e = res.expectedBelow, let q = r.optional(c.ref, "exp_below") { #expect(approx(e * 100, q, rel: 1e-6, abs: 1e-12)) }
   }
 }

@@ -208,3 +208,23 @@ import TestSupport
     }
   }
 }
+
+/// Quantiles against R 4.2.2 (`qnorm`, `qchisq`, `pgamma`, printed with digits = 17).
+@Suite struct Quantiles {
+  @Test(arguments: [(0.975, 1.95996398454005361), (0.95, 1.64485362695147153), (1e-10, -6.36134090240405570), (0.3, -0.52440051270804067)])
+  func normal(_ c: (Double, Double)) {
+    #expect(approx(normalQuantile(c.0), c.1, rel: 1e-12))
+  }
+
+  @Test(arguments: [
+    (0.025, 124.0, 95.070088972345147), (0.975, 124.0, 156.71410382967215), (0.025, 3.7, 0.39457687534151664),
+    (0.5, 1.0, 0.45493642311957283), (0.999, 200.0, 267.54052782275721), (0.01, 0.5, 1.3499395859116945e-08),
+  ])
+  func chiSquare(_ c: (Double, Double, Double)) {
+    #expect(approx(chiSquareQuantile(c.0, df: c.1), c.2, rel: 1e-9))
+  }
+
+  @Test func incompleteGamma() {
+    #expect(approx(regularizedGammaP(2.5, 3), 0.69378108158672158, rel: 1e-12))
+  }
+}
