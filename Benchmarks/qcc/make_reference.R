@@ -4,7 +4,8 @@
 # Usage: Rscript Benchmarks/qcc/make_reference.R QCC_R_DIR FIXTURE_DIR
 #   QCC_R_DIR   a directory holding qcc's R sources (every *.R file in it is sourced;
 #               qcc itself is GPL and is not part of this repository)
-#   FIXTURE_DIR Tests/Fixtures/qc (reads pistonrings.csv, magnet-lots.csv; writes qcc-reference.csv)
+#   FIXTURE_DIR Tests/Fixtures/qc (reads pistonrings.csv, pistonrings-gaps.csv, magnet-lots.csv;
+#               writes qcc-reference.csv)
 # Values are in the units of the CSV columns (mm for pistonrings, T and kA/m for the magnets).
 args <- commandArgs(trailingOnly = TRUE)
 stopifnot(length(args) == 2)
@@ -54,6 +55,15 @@ put("pr_cusum", "upper", cs$upper); put("pr_cusum", "lower", cs$lower)
 cs <- cusum(p1, newdata = p2, decision.interval = 4, se.shift = 1.5)
 put("pr_cusum_h4", "pos", cs$pos); put("pr_cusum_h4", "neg", cs$neg)
 put("pr_cusum_h4", "upper", cs$upper); put("pr_cusum_h4", "lower", cs$lower)
+
+# Unequal subgroup sizes (qcc's "variable control limits" example: 12 values left empty).
+pg <- read.csv(file.path(fx, "pistonrings-gaps.csv"), check.names = FALSE, comment.char = "#")
+d <- grouped(pg$lot, pg[["diameter [mm]"]]); g1 <- d[1:25, ]; g2 <- d[26:40, ]
+putqcc("prg_xbar_R", qcc(g1, "xbar", newdata = g2, rules = 1:4))
+putqcc("prg_R", qcc(g1, "R", newdata = g2, rules = 1:4))
+putqcc("prg_S", qcc(g1, "S", newdata = g2, rules = 1:4))
+putqcc("prg_xbar_S", qcc(g1, "xbar", std.dev = "UWAVE-SD", newdata = g2, rules = 1:8, rule.set = "nelson"))
+putqcc("prg_xbar_pooled", qcc(g1, "xbar", std.dev = "RMSDF", newdata = g2, rules = 1:4))
 
 mg <- read.csv(file.path(fx, "magnet-lots.csv"), check.names = FALSE)
 br <- mg[["Br [T]"]]; hcj <- mg[["HcJ [kA/m]"]]

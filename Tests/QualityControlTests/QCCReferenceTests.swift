@@ -51,9 +51,11 @@ func expectMatches(_ chart: ShewhartChart, _ ref: String, factor: Double, nelson
   #expect(close(chart.sigma / factor, r.scalar(ref, "std_dev")), "σ", sourceLocation: sourceLocation)
   let lcl = r.array(ref, "lcl")
   let ucl = r.array(ref, "ucl")
-  // qcc stores a single row of limits when all subgroup sizes are equal.
-  #expect(chart.lcl.allSatisfy { close($0 / factor, lcl[0]) }, "LCL", sourceLocation: sourceLocation)
-  #expect(chart.ucl.allSatisfy { close($0 / factor, ucl[0]) }, "UCL", sourceLocation: sourceLocation)
+  // qcc stores a single row of limits when all subgroup sizes are equal, else one per point.
+  let expLcl = lcl.count == 1 ? [Double](repeating: lcl[0], count: chart.lcl.count) : lcl
+  let expUcl = ucl.count == 1 ? [Double](repeating: ucl[0], count: chart.ucl.count) : ucl
+  #expect(closeAll(chart.lcl.map { $0 / factor }, expLcl), "LCL", sourceLocation: sourceLocation)
+  #expect(closeAll(chart.ucl.map { $0 / factor }, expUcl), "UCL", sourceLocation: sourceLocation)
   #expect(closeAll(chart.values.map { $0 / factor }, r.array(ref, "statistic")), "statistics", sourceLocation: sourceLocation)
   let rules = nelson ? RuleSet.nelsonAll : RuleSet.westernElectricAll
   let prefix = nelson ? "N" : "WE"
@@ -108,6 +110,25 @@ func expectMatches(_ chart: ShewhartChart, _ ref: String, factor: Double, nelson
     o.calibration = 25
     o.rules = .nelson(Array(1...8))
     expectMatches(try xbarChart(g, dispersion: .range, options: o).location, "pr_xbar_nelson", factor: f, nelson: true)
+  }
+
+  @Test func unequalSubgroupsFromEmptyCells() throws {
+    // qcc's "variable control limits" example: 12 piston-ring values left empty, so subgroup
+    // sizes are 3, 4 or 5 and every limit varies point by point.
+    let t = try loadTable("pistonrings-gaps.csv")
+    let (g, f) = try groups(t, "diameter")
+    #expect(g.reduce(0) { $0 + $1.missing } == 12)
+    var o = allWE
+    o.calibration = 25
+    let r = try xbarChart(g, dispersion: .range, options: o)
+    expectMatches(r.location, "prg_xbar_R", factor: f, nelson: false)
+    expectMatches(r.dispersion, "prg_R", factor: f, nelson: false)
+    expectMatches(try xbarChart(g, dispersion: .standardDeviation, options: o).dispersion, "prg_S", factor: f, nelson: false)
+    o.sigma = .pooled
+    expectMatches(try xbarChart(g, dispersion: .range, options: o).location, "prg_xbar_pooled", factor: f, nelson: false)
+    o.sigma = .sBar
+    o.rules = .nelson(Array(1...8))
+    expectMatches(try xbarChart(g, dispersion: .range, options: o).location, "prg_xbar_S", factor: f, nelson: true)
   }
 
   @Test func magnetIndividualsAndMovingRange() throws {
