@@ -109,6 +109,11 @@ public struct LotReport: Sendable, Codable {
   public var reasons: [String]
   /// Fraction of specimens meeting every limit (0…1).
   public var conformingFraction: Double
+  /// Run-rule signals of this lot on the X̄ and R charts of each limited property, charted
+  /// over all lots of the same grade (e.g. "HcJ X̄: WE1"). Empty when in control or when the
+  /// charts could not be drawn (fewer than 2 lots or specimens per lot). Informational: the
+  /// status depends on the limits only.
+  public var controlSignals: [String] = []
 }
 
 /// Formats an SI value in a readable unit for reasons (kA/m, kJ/m³, g/cm³, mm, T).
@@ -138,7 +143,10 @@ public func displayValue(_ v: Double, _ p: MagnetProperty) -> String {
 /// Checks every specimen of every lot against its grade's limits. Lots appear in file order;
 /// properties in `MagnetProperty.allCases` order. A property with a limit that is absent from
 /// the file, or a missing measurement, makes the lot non-conforming (nothing is assumed).
-public func conformance(_ table: SpecimenTable, limits: [GradeLimits]) -> [LotReport] {
+///
+/// `controlRules` (default: qcc's WE1 and WE4) adds each lot's control-chart signals; pass an
+/// empty `RuleSet` to skip the charts.
+public func conformance(_ table: SpecimenTable, limits: [GradeLimits], controlRules: RuleSet = .qccDefault) -> [LotReport] {
   var reports: [LotReport] = []
   var order: [String] = []
   var members: [String: [Int]] = [:]
@@ -202,5 +210,38 @@ public func conformance(_ table: SpecimenTable, limits: [GradeLimits]) -> [LotRe
       lot: lot, grade: grade, specimens: recs.count, status: reasons.isEmpty ? .conforming : .nonconforming,
       checks: checks, reasons: reasons, conformingFraction: Double(ok) / Double(recs.count)))
   }
-  return reports
+  return withControlSignals(reports, table, rules: controlRules)
+}
+
+/// Adds each lot's X̄-R chart signals, per grade and property, to `reports`.
+func withControlSignals(_ reports: [LotReport], _ table: SpecimenTable, rules: RuleSet) -> [LotReport] {
+  guard !rules.rules.isEmpty else { return reports }
+  var out = reports
+  var byGrade: [String: [Int]] = [:]
+  var gradeOrder: [String] = []
+  for (i, r) in reports.enumerated() where r.status != .notAssessed && !r.grade.contains("+") {
+    if byGrade[r.grade] == nil { gradeOrder.append(r.grade) }
+    byGrade[r.grade, default: []].append(i)
+  }
+  for grade in gradeOrder {
+    let idx = byGrade[grade] ?? []
+    let lots = Set(idx.map { reports[$0].lot })
+    var props: [MagnetProperty] = []
+    for i in idx { for c in reports[i].checks where !props.contains(c.property) { props.append(c.property) } }
+    for p in MagnetProperty.allCases where props.contains(p) {
+      guard let c = table.columns.firstIndex(where: { $0.property == p }) else { continue }
+      let groups = table.subgroups(column: c).filter { lots.contains($0.label) }
+      guard groups.count >= 2, groups.allSatisfy({ $0.values.count >= 2 && $0.values.count <= 25 }) else { continue }
+      var o = ChartOptions()
+      o.rules = rules
+      guard let pair = try? xbarChart(groups, dispersion: .range, options: o) else { continue }
+      let position = Dictionary(uniqueKeysWithValues: idx.map { (reports[$0].lot, $0) })
+      for (k, g) in groups.enumerated() {
+        guard let i = position[g.label] else { continue }
+        if !pair.location.flags[k].isEmpty { out[i].controlSignals.append("\(p.rawValue) X̄: " + pair.location.flags[k].joined(separator: " ")) }
+        if !pair.dispersion.flags[k].isEmpty { out[i].controlSignals.append("\(p.rawValue) R: " + pair.dispersion.flags[k].joined(separator: " ")) }
+      }
+    }
+  }
+  return out
 }

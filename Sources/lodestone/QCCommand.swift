@@ -264,6 +264,7 @@ struct QC: ParsableCommand {
     @Option(help: "Grade limits CSV: grade,property,min,max with units, e.g. 'N42H,HcJ,1353 kA/m,'.") var limits: String
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
     @Option(help: "Also write lot-report.csv/json and lot-properties.csv to this directory.") var out: String?
+    @Option(help: "Run rules for the per-grade X̄-R charts behind control_signals (see qc chart --rules).") var rules: String = "qcc"
 
     func run() throws {
       try reportingErrors {
@@ -275,13 +276,13 @@ struct QC: ParsableCommand {
           table = try SpecimenCSV.parse(try readText(file), source: name)
           grades = try GradeLimits.parseCSV(try readText(limits), source: lname)
         } catch let e as QCDataError { throw DataError(e.description) }
-        let reports = conformance(table, limits: grades)
+        let reports = conformance(table, limits: grades, controlRules: try QC.parseRules(rules, k: []))
         let bad = reports.filter { $0.status != .conforming }.count
         var t = Table(
           title: "Lot conformance of \(name) against \(lname): \(reports.count - bad) of \(reports.count) lots conforming",
-          columns: ["lot", "grade", "specimens", "status", "conforming_fraction", "reasons"])
+          columns: ["lot", "grade", "specimens", "status", "conforming_fraction", "reasons", "control_signals"])
         for r in reports {
-          t.append([r.lot, r.grade, String(r.specimens), r.status.rawValue, QC.num(r.conformingFraction), r.reasons.joined(separator: "; ")])
+          t.append([r.lot, r.grade, String(r.specimens), r.status.rawValue, QC.num(r.conformingFraction), r.reasons.joined(separator: "; "), r.controlSignals.joined(separator: "; ")])
         }
         QC.emit(t, format)
         if let out {

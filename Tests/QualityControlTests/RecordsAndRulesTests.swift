@@ -187,6 +187,20 @@ import TestSupport
     #expect(hcj.belowMinimum == 2 && approx(hcj.lowest!, 1_344_100, rel: 1e-12))
   }
 
+  @Test func controlSignalsMatchQCCChart() throws {
+    // The Br X̄ signals of the lot report are qcc's X̄-R chart of Br over all N42H lots with
+    // rules WE1 and WE4 (reference case mg_br_xbar_R).
+    let t = try SpecimenCSV.parse(try fixtureText("qc/magnet-lots.csv"), source: "magnet-lots.csv")
+    let limits = try GradeLimits.parseCSV(try fixtureText("qc/grade-limits.csv"), source: "grade-limits.csv")
+    let r = conformance(t, limits: limits)
+    let flagged = r.indices.filter { i in r[i].controlSignals.contains { $0.hasPrefix("Br X̄:") } }.map { $0 + 1 }
+    let ref = QCCReference.shared
+    let expected = Set(ref.indices("mg_br_xbar_R", "WE1") + ref.indices("mg_br_xbar_R", "WE4")).sorted()
+    #expect(!expected.isEmpty)
+    #expect(flagged == expected)
+    #expect(conformance(t, limits: limits, controlRules: RuleSet(rules: [])).allSatisfy { $0.controlSignals.isEmpty })
+  }
+
   @Test func missingDataUnknownGradeAndMaximum() throws {
     let csv = "lot,grade,Br [T],HcJ [kA/m]\nA,N42H,1.30,\nA,N42H,1.33,1400\nB,N99,1.3,1400\nC,,1.3,1400\n"
     let t = try SpecimenCSV.parse(csv, source: "x.csv")
