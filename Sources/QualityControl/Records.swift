@@ -127,6 +127,21 @@ public struct SpecimenTable: Sendable {
     columns.firstIndex { $0.name.lowercased() == name.lowercased() }
   }
 
+  /// The records in time order (stable for equal times). Times are compared as text, which
+  /// orders ISO 8601 timestamps written the same way (e.g. `2026-10-01T08:00:00Z`).
+  /// Every record must have a time.
+  public func sortedByTime() throws(QCDataError) -> SpecimenTable {
+    if let r = records.first(where: { $0.time == nil }) {
+      throw QCDataError(source: source, line: r.line, column: "time", message: "time must be given on every row to order by time; got an empty cell.")
+    }
+    var t = self
+    t.records = records.enumerated().sorted { a, b in
+      let (x, y) = (a.element.time ?? "", b.element.time ?? "")
+      return x != y ? x < y : a.offset < b.offset
+    }.map(\.element)
+    return t
+  }
+
   /// Lots in order of first appearance.
   public var lots: [String] {
     var seen = Set<String>()

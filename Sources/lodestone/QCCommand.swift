@@ -26,14 +26,19 @@ struct QC: ParsableCommand {
     var calibration: Int?
     @Flag(help: "Treat every specimen as its own subgroup (individual values in file order).")
     var individuals = false
+    @Flag(name: .customLong("by-time"), help: "Order records by the time column (ISO 8601 text) instead of file order.")
+    var byTime = false
     @Option(help: "Width of the control limits in σ.") var nsigmas: Double = 3
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
 
     func load() throws -> (SpecimenTable, Int) {
       let text = try readText(file)
       let name = URL(fileURLWithPath: file).lastPathComponent
-      let table: SpecimenTable
-      do { table = try SpecimenCSV.parse(text, source: name) } catch { throw DataError(error.description) }
+      var table: SpecimenTable
+      do {
+        table = try SpecimenCSV.parse(text, source: name)
+        if byTime { table = try table.sortedByTime() }
+      } catch { throw DataError(error.description) }
       guard let c = table.columnIndex(named: property) else {
         throw ValidationError("--property must name a numeric column of \(name): \(table.columns.map(\.name).joined(separator: ", ")); got '\(property)'.")
       }

@@ -35,6 +35,17 @@ import TestSupport
     #expect(t.records[0].values == [1.3])
   }
 
+  @Test func timeOrder() throws {
+    let t = try SpecimenCSV.parse("lot,time,Br [T]\nB,2026-10-02T08:00:00Z,1.31\nA,2026-10-01T09:00:00Z,1.30\nA,2026-10-01T08:00:00Z,1.29\nC,2026-10-01T08:00:00Z,1.28\n", source: "t.csv")
+    let s = try t.sortedByTime()
+    // Equal times keep file order (line 4 before line 5).
+    #expect(s.records.map(\.line) == [4, 5, 3, 2])
+    #expect(s.lots == ["A", "C", "B"])
+    #expect(throws: QCDataError(source: "t.csv", line: 3, column: "time", message: "time must be given on every row to order by time; got an empty cell.")) {
+      try SpecimenCSV.parse("lot,time,Br [T]\nA,2026-10-01,1.3\nB,,1.3\n", source: "t.csv").sortedByTime()
+    }
+  }
+
   struct Bad: Sendable, CustomTestStringConvertible {
     let text: String
     let line: Int?
