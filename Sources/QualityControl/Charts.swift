@@ -81,7 +81,7 @@ public func estimateSigma(_ groups: [[Double]], _ estimator: SigmaEstimator) thr
     guard x.count >= 2 else { throw ChartError("the moving-range estimator needs at least 2 values; got \(x.count).") }
     var s = 0.0
     for i in 1..<x.count { s += abs(x[i] - x[i - 1]) }
-    return s / Double(x.count - 1) / 1.128
+    return s / Double(x.count - 1) / ChartConstants.d2Table[2]
   }
 }
 
@@ -236,7 +236,7 @@ public func individualsChart(_ values: [Double], labels: [String], options: Char
   ind.applyRules(options.rules)
   let mr = (1..<n).map { abs(values[$0] - values[$0 - 1]) }
   let mrCenter = mr[0..<(m - 1)].reduce(0, +) / Double(m - 1)
-  let se = 0.8525033 * sigma
+  let se = ChartConstants.d3Table[2] * sigma
   var mrChart = ShewhartChart(
     statistic: .movingRange, labels: Array(labels[1...]), sizes: [Int](repeating: 2, count: n - 1), values: mr,
     center: mrCenter, sigma: sigma, estimator: ind.estimator, nsigmas: ns,

@@ -47,11 +47,13 @@ struct QC: ParsableCommand {
   }
 
   static func emit(_ table: Table, _ format: OutputFormat) {
+    let text: String
     switch format {
-    case .table: print(table.renderText(), terminator: table.renderText().hasSuffix("\n") ? "" : "\n")
-    case .csv: print(table.renderCSV(), terminator: table.renderCSV().hasSuffix("\n") ? "" : "\n")
-    case .json: print(table.renderJSON(), terminator: table.renderJSON().hasSuffix("\n") ? "" : "\n")
+    case .table: text = table.renderText()
+    case .csv: text = table.renderCSV()
+    case .json: text = table.renderJSON()
     }
+    print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
   }
 
   static func num(_ x: Double?) -> String {
