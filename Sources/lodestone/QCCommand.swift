@@ -230,7 +230,7 @@ struct QC: ParsableCommand {
           o.sigma = r.estimator
           let flagged = try groups.contains { $0.values.count < 2 }
             ? individualsChart(groups.flatMap(\.values), labels: groups.map(\.label), options: o).location.flaggedIndices.count
-            : xbarChart(groups, dispersion: .range, options: o).location.flaggedIndices.count
+            : xbarChart(groups, dispersion: .standardDeviation, options: o).location.flaggedIndices.count
           chartNote = flagged == 0 ? "yes (no point flagged by WE1/WE4)" : "no: \(flagged) points flagged by WE1/WE4; indices do not predict conformance"
         } catch let e as ChartError {
           throw DataError("\(table.source), column '\(col.header)': \(e.message)")
