@@ -127,7 +127,7 @@ struct QC: ParsableCommand {
           individuals ? table.individuals(column: c) : { let g = table.subgroups(column: c); return (g, g.reduce(0) { $0 + $1.missing }) }()
         let note = missing > 0 ? "; \(missing) empty cells not charted" : ""
         var svgs: [(String, String)] = []
-        var out = Table(columns: [])
+        var result = Table(columns: [])
         do {
           switch type {
           case .xbarR, .xbarS, .imr:
@@ -138,7 +138,7 @@ struct QC: ParsableCommand {
             let l = pair.location
             let d = pair.dispersion
             let est = l.estimator.map { " (\($0.rawValue))" } ?? " (given)"
-            out = Table(
+            result = Table(
               title: "\(type.rawValue) chart of \(col.name)\(unit), \(table.source): \(l.values.count) points, CL \(QC.num(l.center / f)), σ\(est) \(QC.num(l.sigma / f)), calibration \(l.calibrationCount), rules \(opts.rules.rules.map(\.label).joined(separator: ",")); flagged \(l.flaggedIndices.count) + \(d.flaggedIndices.count)\(note)",
               columns: ["index", "subgroup", "n", ln, "\(ln)_lcl", "\(ln)_cl", "\(ln)_ucl", "\(ln)_flags", dn, "\(dn)_lcl", "\(dn)_cl", "\(dn)_ucl", "\(dn)_flags"])
             let offset = l.values.count - d.values.count
@@ -148,43 +148,45 @@ struct QC: ParsableCommand {
               if j >= 0 {
                 row += [QC.num(d.values[j] / f), QC.num(d.lcl[j] / f), QC.num(d.center / f), QC.num(d.ucl[j] / f), d.flags[j].joined(separator: " ")]
               } else { row += ["", "", "", "", ""] }
-              out.append(row)
+              result.append(row)
             }
             let base = type.rawValue
             svgs.append(("\(base)-\(ln).svg", QCCharts.shewhart(l, title: "\(ln == "x" ? "Individuals" : "X̄") chart: \(col.name)", yLabel: "\(ln) \(col.name)\(unit)", seriesName: ln, scale: f)))
             svgs.append(("\(base)-\(dn).svg", QCCharts.shewhart(d, title: "\(dn) chart: \(col.name)", yLabel: "\(dn) \(col.name)\(unit)", seriesName: dn, scale: f)))
           case .ewma:
             let e = try ewmaChart(groups, lambda: lambda, options: opts)
-            out = Table(
+            let beyond = Set(e.flagged)
+            result = Table(
               title: "EWMA chart of \(col.name)\(unit), \(table.source): λ \(QC.num(lambda)), \(QC.num(source.nsigmas))σ limits, CL \(QC.num(e.center / f)), σ \(QC.num(e.sigma / f)), calibration \(e.calibrationCount); flagged \(e.flagged.count)\(note)",
               columns: ["index", "subgroup", "n", "statistic", "ewma", "lcl", "ucl", "flag"])
             for i in e.ewma.indices {
-              out.append([String(i + 1), e.labels[i], String(e.sizes[i]), QC.num(e.statistics[i] / f), QC.num(e.ewma[i] / f), QC.num(e.lcl[i] / f), QC.num(e.ucl[i] / f), e.flagged.contains(i) ? "beyond" : ""])
+              result.append([String(i + 1), e.labels[i], String(e.sizes[i]), QC.num(e.statistics[i] / f), QC.num(e.ewma[i] / f), QC.num(e.lcl[i] / f), QC.num(e.ucl[i] / f), beyond.contains(i) ? "beyond" : ""])
             }
             svgs.append(("ewma.svg", QCCharts.ewma(e, title: "EWMA chart: \(col.name)", yLabel: "\(col.name)\(unit)", scale: f)))
           case .cusum:
             let cs = try cusumChart(groups, decisionInterval: h, shift: shift, options: opts)
-            out = Table(
+            let above = Set(cs.flaggedUpper)
+            let below = Set(cs.flaggedLower)
+            result = Table(
               title: "CUSUM chart of \(col.name)\(unit), \(table.source): h \(QC.num(h)), k \(QC.num(shift / 2)) (standard errors), CL \(QC.num(cs.center / f)), σ \(QC.num(cs.sigma / f)), calibration \(cs.calibrationCount); signals \(cs.flaggedUpper.count) above, \(cs.flaggedLower.count) below\(note)",
               columns: ["index", "subgroup", "n", "statistic", "c_plus", "c_minus", "flag"])
             for i in cs.upper.indices {
-              let flag = [cs.flaggedUpper.contains(i) ? "above" : nil, cs.flaggedLower.contains(i) ? "below" : nil].compactMap { $0 }.joined(separator: " ")
-              out.append([String(i + 1), cs.labels[i], String(cs.sizes[i]), QC.num(cs.statistics[i] / f), QC.num(cs.upper[i]), QC.num(cs.lower[i]), flag])
+              let flag = [above.contains(i) ? "above" : nil, below.contains(i) ? "below" : nil].compactMap { $0 }.joined(separator: " ")
+              result.append([String(i + 1), cs.labels[i], String(cs.sizes[i]), QC.num(cs.statistics[i] / f), QC.num(cs.upper[i]), QC.num(cs.lower[i]), flag])
             }
             svgs.append(("cusum.svg", QCCharts.cusum(cs, title: "CUSUM chart: \(col.name)")))
           }
         } catch let e as ChartError {
           throw DataError("\(table.source), column '\(col.header)': \(e.message)")
         }
-        QC.emit(out, source.format)
-        if let dir = outDirectory {
-          try writeOutput(out.renderCSV(), to: dir, name: "\(type.rawValue).csv")
-          try writeOutput(out.renderJSON(), to: dir, name: "\(type.rawValue).json")
+        QC.emit(result, source.format)
+        if let dir = out {
+          try writeOutput(result.renderCSV(), to: dir, name: "\(type.rawValue).csv")
+          try writeOutput(result.renderJSON(), to: dir, name: "\(type.rawValue).json")
           for (name, svg) in svgs { try writeOutput(svg, to: dir, name: name) }
         }
       }
     }
-    var outDirectory: String? { out }
   }
 
   struct Capability: ParsableCommand {
