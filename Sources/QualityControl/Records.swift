@@ -70,8 +70,6 @@ public enum MagnetProperty: String, CaseIterable, Sendable, Codable {
     self = p
   }
 
-  /// True if a value must be strictly positive (all magnet properties are).
-  var mustBePositive: Bool { true }
 }
 
 /// A numeric column of a record file: its header, the property it holds and the unit read.
@@ -253,16 +251,12 @@ func parseNumber(_ s: String) -> Double? {
   return v
 }
 
-/// Splits a header like "HcJ [kA/m]" or "HcJ (kA/m)" into name and unit.
+/// Splits a header like "HcJ [kA/m]" into name and unit.
 func splitHeader(_ h: String) -> (name: String, unit: String) {
-  for (open, close) in [("[", "]")] {
-    if h.hasSuffix(close), let o = h.lastIndex(of: Character(open)) {
-      let name = String(h[h.startIndex..<o]).trimmingWhitespace()
-      let unit = String(h[h.index(after: o)..<h.index(before: h.endIndex)]).trimmingWhitespace()
-      return (name, unit)
-    }
-  }
-  return (h, "")
+  guard h.hasSuffix("]"), let o = h.lastIndex(of: "[") else { return (h, "") }
+  let name = String(h[h.startIndex..<o]).trimmingWhitespace()
+  let unit = String(h[h.index(after: o)..<h.index(before: h.endIndex)]).trimmingWhitespace()
+  return (name, unit)
 }
 
 public enum SpecimenCSV {
@@ -352,7 +346,8 @@ public enum SpecimenCSV {
         guard let v = parseNumber(cell) else {
           throw QCDataError(source: source, line: i, column: col.header, message: "\(col.name) must be a finite number\(col.unit.isEmpty ? "" : " in \(col.unit)") (leave the cell empty if not measured); got '\(cell)'.")
         }
-        if let p = col.property, p.mustBePositive, v <= 0 {
+        // Every magnet property (fields, energy, density, dimensions) is strictly positive.
+        if col.property != nil, v <= 0 {
           throw QCDataError(source: source, line: i, column: col.header, message: "\(col.name) must be positive; got \(cell).")
         }
         values.append(v * col.factor)
