@@ -64,6 +64,8 @@ putqcc("prg_R", qcc(g1, "R", newdata = g2, rules = 1:4))
 putqcc("prg_S", qcc(g1, "S", newdata = g2, rules = 1:4))
 putqcc("prg_xbar_S", qcc(g1, "xbar", std.dev = "UWAVE-SD", newdata = g2, rules = 1:8, rule.set = "nelson"))
 putqcc("prg_xbar_pooled", qcc(g1, "xbar", std.dev = "RMSDF", newdata = g2, rules = 1:4))
+putqcc("prg_xbar_mvlueR", qcc(g1, "xbar", std.dev = "MVLUE-R", newdata = g2, rules = 1:4))
+putqcc("prg_xbar_mvlueS", qcc(g1, "xbar", std.dev = "MVLUE-SD", newdata = g2, rules = 1:4))
 
 mg <- read.csv(file.path(fx, "magnet-lots.csv"), check.names = FALSE)
 br <- mg[["Br [T]"]]; hcj <- mg[["HcJ [kA/m]"]]

@@ -14,6 +14,12 @@ public enum SigmaEstimator: String, Sendable, CaseIterable, Codable {
   case pooled = "pooled"
   /// MR̄/d2(2): mean moving range of consecutive individuals (qcc "MR", for I-MR).
   case movingRange = "mr"
+  /// Minimum-variance linear unbiased estimate from ranges: Σ wᵢRᵢ/d2ᵢ / Σ wᵢ, wᵢ = (d2ᵢ/d3ᵢ)²
+  /// (qcc "MVLUE-R"; equals R̄/d2 when all subgroups have the same size).
+  case mvlueR = "mvlue-r"
+  /// Minimum-variance linear unbiased estimate from standard deviations: wᵢ = c4ᵢ²/(1−c4ᵢ²)
+  /// (qcc "MVLUE-SD").
+  case mvlueS = "mvlue-s"
 }
 
 /// Errors of chart construction (too little data, unsupported subgroup sizes).
@@ -76,6 +82,29 @@ public func estimateSigma(_ groups: [[Double]], _ estimator: SigmaEstimator) thr
       df += g.n - 1
     }
     return (num / Double(df)).squareRoot() / ChartConstants.c4(df + 1)
+  case .mvlueR:
+    var num = 0.0
+    var den = 0.0
+    for g in st {
+      guard let d2 = ChartConstants.d2(g.n), let d3 = ChartConstants.d3(g.n) else {
+        throw ChartError("the MVLUE-R estimator needs subgroup sizes 2…25; got a subgroup of \(g.n).")
+      }
+      let w = (d2 / d3) * (d2 / d3)
+      num += w * g.range / d2
+      den += w
+    }
+    return num / den
+  case .mvlueS:
+    var num = 0.0
+    var den = 0.0
+    for g in st {
+      guard g.n >= 2 else { throw ChartError("the MVLUE-S estimator needs subgroups of at least 2; got a subgroup of \(g.n).") }
+      let c4 = ChartConstants.c4(g.n)
+      let w = c4 * c4 / (1 - c4 * c4)
+      num += w * g.sd / c4
+      den += w
+    }
+    return num / den
   case .movingRange:
     let x = groups.flatMap { $0 }
     guard x.count >= 2 else { throw ChartError("the moving-range estimator needs at least 2 values; got \(x.count).") }

@@ -20,7 +20,7 @@ struct QC: ParsableCommand {
     var file: String
     @Option(help: "The column to analyse, e.g. Br, HcJ, HcB, BHmax, density, or any numeric column.")
     var property: String
-    @Option(help: "σ estimator: rbar (R̄/d2), sbar (S̄/c4), pooled, mr (moving range). Default: qcc's for the chart.")
+    @Option(help: "σ estimator: rbar (R̄/d2), sbar (S̄/c4), pooled, mvlue-r, mvlue-s, mr (moving range). Default: qcc's for the chart.")
     var sigma: SigmaEstimator?
     @Option(help: "Use only the first N subgroups to compute centre and σ (phase I); the rest are monitored.")
     var calibration: Int?

@@ -126,6 +126,10 @@ func expectMatches(_ chart: ShewhartChart, _ ref: String, factor: Double, nelson
     expectMatches(try xbarChart(g, dispersion: .standardDeviation, options: o).dispersion, "prg_S", factor: f, nelson: false)
     o.sigma = .pooled
     expectMatches(try xbarChart(g, dispersion: .range, options: o).location, "prg_xbar_pooled", factor: f, nelson: false)
+    o.sigma = .mvlueR
+    expectMatches(try xbarChart(g, dispersion: .range, options: o).location, "prg_xbar_mvlueR", factor: f, nelson: false)
+    o.sigma = .mvlueS
+    expectMatches(try xbarChart(g, dispersion: .range, options: o).location, "prg_xbar_mvlueS", factor: f, nelson: false)
     o.sigma = .sBar
     o.rules = .nelson(Array(1...8))
     expectMatches(try xbarChart(g, dispersion: .range, options: o).location, "prg_xbar_S", factor: f, nelson: true)
