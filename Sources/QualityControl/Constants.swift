@@ -30,4 +30,67 @@ public enum ChartConstants {
     let x = Double(n)
     return (2 / (x - 1)).squareRoot() * Double.exp(Double.logGamma(x / 2) - Double.logGamma((x - 1) / 2))
   }
+
+  /// Which d2/d3 values charts use.
+  public enum Source: String, Sendable, CaseIterable, Codable {
+    /// qcc ≤ 3.0's tables (d2 to 3 decimals): matches qcc 3.0 and textbook tables.
+    case qcc
+    /// Exact values by numerical integration (as qcc's development version and Minitab).
+    case exact
+  }
+
+  /// d2(n) from `source`; nil outside the table (qcc) or for n < 2.
+  public static func d2(_ n: Int, _ source: Source) -> Double? {
+    source == .qcc ? d2(n) : (n >= 2 ? exactD2(n) : nil)
+  }
+  /// d3(n) from `source`; nil outside the table (qcc) or for n < 2.
+  public static func d3(_ n: Int, _ source: Source) -> Double? {
+    source == .qcc ? d3(n) : (n >= 2 ? exactD3(n) : nil)
+  }
+
+  static func phi(_ x: Double) -> Double { 0.5 * Double.erfc(-x / 2.0.squareRoot()) }
+
+  /// d2(n) = ∫ [1 − Φ(x)ⁿ − (1 − Φ(x))ⁿ] dx over ℝ, composite Simpson on [−10, 10] (h = 0.005).
+  public static func exactD2(_ n: Int) -> Double {
+    let m = 4000
+    let a = -10.0
+    let h = 20.0 / Double(m)
+    var s = 0.0
+    for i in 0...m {
+      let x = a + Double(i) * h
+      let p = phi(x)
+      let f = 1 - Double.pow(p, Double(n)) - Double.pow(1 - p, Double(n))
+      s += f * (i == 0 || i == m ? 1 : (i % 2 == 1 ? 4 : 2))
+    }
+    return s * h / 3
+  }
+
+  /// d3(n) = √(E[R²] − d2²), E[R²] = 2∫₀^∞ r·P(R > r) dr with
+  /// P(R ≤ r) = n∫ φ(x)[Φ(x + r) − Φ(x)]ⁿ⁻¹ dx (composite Simpson in both variables).
+  public static func exactD3(_ n: Int) -> Double {
+    let mr = 600
+    let rMax = 12.0
+    let hr = rMax / Double(mr)
+    let mx = 800
+    let xa = -8.0
+    let hx = 16.0 / Double(mx)
+    let xs = (0...mx).map { xa + Double($0) * hx }
+    let px = xs.map(phi)
+    let dens = xs.map { Double.exp(-$0 * $0 / 2) / (2 * Double.pi).squareRoot() }
+    func w(_ i: Int, _ m: Int) -> Double { i == 0 || i == m ? 1 : (i % 2 == 1 ? 4 : 2) }
+    var outer = 0.0
+    for j in 0...mr {
+      let r = Double(j) * hr
+      var inner = 0.0
+      for i in 0...mx {
+        let d = phi(xs[i] + r) - px[i]
+        inner += w(i, mx) * dens[i] * Double.pow(Swift.max(d, 0), Double(n - 1))
+      }
+      let cdf = Double(n) * inner * hx / 3
+      outer += w(j, mr) * r * (1 - cdf)
+    }
+    let er2 = 2 * outer * hr / 3
+    let d2 = exactD2(n)
+    return (er2 - d2 * d2).squareRoot()
+  }
 }

@@ -253,3 +253,20 @@ import TestSupport
     #expect(approx(regularizedGammaP(2.5, 3), 0.69378108158672158, rel: 1e-12))
   }
 }
+
+/// Exact d2/d3 against R 4.2.2 `integrate` with rel.tol 1e-13 on the same integrals written
+/// with pnorm/dnorm (d2 = ∫ 1 − Φⁿ − (1−Φ)ⁿ; E[R²] = 2∫ r(1 − n∫φ(x)[Φ(x+r) − Φ(x)]ⁿ⁻¹dx)dr).
+/// qcc's development version integrates 1 − ptukey instead, which is 1e-8 (d2) to 1e-7 (d3)
+/// less precise for large n (e.g. d2(25) = 3.930629175742 there). d2(2) = 2/√π exactly;
+/// d3(5) = 0.8640819 in ../shared/domain/magnets.md.
+@Suite struct ExactConstants {
+  @Test(arguments: [
+    (2, 1.1283791670955, 0.8525024664274), (5, 2.3259289472810, 0.8640819410995), (10, 3.0775054616703, 0.7970506735194),
+    (25, 3.9306292195071, 0.7084407658886), (50, 4.4981472587797, 0.6521425884300),
+  ])
+  func againstR(_ c: (Int, Double, Double)) {
+    #expect(approx(ChartConstants.exactD2(c.0), c.1, rel: 1e-11))
+    #expect(approx(ChartConstants.exactD3(c.0), c.2, rel: 1e-9))
+  }
+  @Test func d2OfTwo() { #expect(approx(ChartConstants.exactD2(2), 2 / Double.pi.squareRoot(), rel: 1e-12)) }
+}
