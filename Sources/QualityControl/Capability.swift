@@ -66,7 +66,7 @@ func normalCDF(_ x: Double) -> Double { 0.5 * Double.erfc(-x / 2.0.squareRoot())
 
 /// Capability of the values in `groups` (subgroups in time order; single-value groups are
 /// individuals) against `spec`. `estimator` nil = R̄/d2 for subgroups, MR̄/d2 for individuals.
-public func capability(_ groups: [[Double]], spec: SpecLimits, estimator: SigmaEstimator? = nil, nsigmas: Double = 3, confidenceLevel: Double = 0.95) throws(ChartError) -> CapabilityResult {
+public func capability(_ groups: [[Double]], spec: SpecLimits, estimator: SigmaEstimator? = nil, nsigmas: Double = 3, confidenceLevel: Double = 0.95, constants: ChartConstants.Source = .qcc) throws(ChartError) -> CapabilityResult {
   guard confidenceLevel > 0 && confidenceLevel < 1 else {
     throw ChartError("the confidence level must be between 0 and 1; got \(confidenceLevel).")
   }
@@ -83,7 +83,7 @@ public func capability(_ groups: [[Double]], spec: SpecLimits, estimator: SigmaE
   if individuals && est != .movingRange {
     throw ChartError("with single values σ comes from moving ranges (mr); got \(est.rawValue).")
   }
-  let sw = try est == .movingRange ? estimateSigma([x], .movingRange) : estimateSigma(groups, est)
+  let sw = try est == .movingRange ? estimateSigma([x], .movingRange, constants: constants) : estimateSigma(groups, est, constants: constants)
   let n = Double(x.count)
   let center = x.reduce(0, +) / n
   var ss = 0.0

@@ -54,14 +54,26 @@ struct GroupStats {
 }
 
 /// σ of subgroups `groups` by `estimator` (the calibration groups only).
-public func estimateSigma(_ groups: [[Double]], _ estimator: SigmaEstimator) throws(ChartError) -> Double {
+/// d2 (and d3 when asked) for each distinct size in `sizes`, from `source`.
+func constantLookup(_ sizes: [Int], _ source: ChartConstants.Source, d3 wantD3: Bool) -> (d2: [Int: Double], d3: [Int: Double]) {
+  var d2: [Int: Double] = [:]
+  var d3: [Int: Double] = [:]
+  for n in Set(sizes) {
+    d2[n] = ChartConstants.d2(n, source)
+    if wantD3 { d3[n] = ChartConstants.d3(n, source) }
+  }
+  return (d2, d3)
+}
+
+public func estimateSigma(_ groups: [[Double]], _ estimator: SigmaEstimator, constants: ChartConstants.Source = .qcc) throws(ChartError) -> Double {
   let st = groups.map(GroupStats.init)
+  let k = constantLookup(estimator == .movingRange ? [2] : st.map(\.n), constants, d3: estimator == .mvlueR)
   switch estimator {
   case .rBar:
     var s = 0.0
     for g in st {
-      guard let d2 = ChartConstants.d2(g.n) else {
-        throw ChartError("the R̄/d2 estimator needs subgroup sizes 2…25; got a subgroup of \(g.n). Use --sigma sbar or pooled.")
+      guard let d2 = k.d2[g.n] ?? nil else {
+        throw ChartError("the R̄/d2 estimator needs subgroup sizes 2…25 with qcc's constants; got a subgroup of \(g.n). Use --sigma sbar or pooled, or exact constants.")
       }
       s += g.range / d2
     }
@@ -86,8 +98,8 @@ public func estimateSigma(_ groups: [[Double]], _ estimator: SigmaEstimator) thr
     var num = 0.0
     var den = 0.0
     for g in st {
-      guard let d2 = ChartConstants.d2(g.n), let d3 = ChartConstants.d3(g.n) else {
-        throw ChartError("the MVLUE-R estimator needs subgroup sizes 2…25; got a subgroup of \(g.n).")
+      guard let d2 = k.d2[g.n] ?? nil, let d3 = k.d3[g.n] ?? nil else {
+        throw ChartError("the MVLUE-R estimator needs subgroup sizes 2…25 with qcc's constants; got a subgroup of \(g.n).")
       }
       let w = (d2 / d3) * (d2 / d3)
       num += w * g.range / d2
@@ -110,7 +122,7 @@ public func estimateSigma(_ groups: [[Double]], _ estimator: SigmaEstimator) thr
     guard x.count >= 2 else { throw ChartError("the moving-range estimator needs at least 2 values; got \(x.count).") }
     var s = 0.0
     for i in 1..<x.count { s += abs(x[i] - x[i - 1]) }
-    return s / Double(x.count - 1) / ChartConstants.d2Table[2]
+    return s / Double(x.count - 1) / (k.d2[2].flatMap { $0 } ?? ChartConstants.d2Table[2])
   }
 }
 
@@ -129,6 +141,8 @@ public struct ChartOptions: Sendable {
   public var knownSigma: Double? = nil
   /// Run rules for Shewhart charts.
   public var rules: RuleSet = .qccDefault
+  /// d2/d3 values: qcc's tables (default) or exact.
+  public var constants: ChartConstants.Source = .qcc
   public init() {}
 }
 
@@ -205,7 +219,7 @@ public func xbarChart(_ groups: [Subgroup], dispersion: ShewhartChart.Statistic,
   let estimator = options.sigma ?? (dispersion == .range ? (groups.contains { $0.values.count > 25 } ? .pooled : .rBar) : .sBar)
   if estimator == .movingRange { throw ChartError("the moving-range σ applies to I-MR charts; use rbar, sbar or pooled.") }
   let sigma: Double
-  if let k = options.knownSigma { sigma = k } else { sigma = try estimateSigma(groups[0..<m].map(\.values), estimator) }
+  if let k = options.knownSigma { sigma = k } else { sigma = try estimateSigma(groups[0..<m].map(\.values), estimator, constants: options.constants) }
   let totalN = cal.reduce(0) { $0 + $1.n }
   let grand = options.center ?? cal.reduce(0) { $0 + Double($1.n) * $1.mean } / Double(totalN)
   let ns = options.nsigmas
@@ -221,8 +235,9 @@ public func xbarChart(_ groups: [Subgroup], dispersion: ShewhartChart.Statistic,
   var disp: ShewhartChart
   if dispersion == .range {
     var se: [Double] = []
+    let k = constantLookup(sizes, options.constants, d3: true)
     for n in sizes {
-      guard let d3 = ChartConstants.d3(n) else { throw ChartError("R charts need subgroup sizes 2…50; got \(n). Use X̄-S.") }
+      guard let d3 = k.d3[n] ?? nil else { throw ChartError("R charts need subgroup sizes 2…50 with qcc's constants; got \(n). Use X̄-S or exact constants.") }
       se.append(d3 * sigma)
     }
     let center = cal.reduce(0) { $0 + Double($1.n) * $1.range } / Double(totalN)
@@ -253,7 +268,7 @@ public func individualsChart(_ values: [Double], labels: [String], options: Char
     throw ChartError("an I-MR chart estimates σ from moving ranges; use --sigma mr (got \(estimator.rawValue)).")
   }
   let sigma: Double
-  if let k = options.knownSigma { sigma = k } else { sigma = try estimateSigma([cal], .movingRange) }
+  if let k = options.knownSigma { sigma = k } else { sigma = try estimateSigma([cal], .movingRange, constants: options.constants) }
   let center = options.center ?? cal.reduce(0, +) / Double(m)
   let ns = options.nsigmas
   let n = values.count
@@ -265,7 +280,7 @@ public func individualsChart(_ values: [Double], labels: [String], options: Char
   ind.applyRules(options.rules)
   let mr = (1..<n).map { abs(values[$0] - values[$0 - 1]) }
   let mrCenter = mr[0..<(m - 1)].reduce(0, +) / Double(m - 1)
-  let se = ChartConstants.d3Table[2] * sigma
+  let se = (ChartConstants.d3(2, options.constants) ?? ChartConstants.d3Table[2]) * sigma
   var mrChart = ShewhartChart(
     statistic: .movingRange, labels: Array(labels[1...]), sizes: [Int](repeating: 2, count: n - 1), values: mr,
     center: mrCenter, sigma: sigma, estimator: ind.estimator, nsigmas: ns,
@@ -290,7 +305,7 @@ func locationBasis(_ groups: [Subgroup], _ options: ChartOptions) throws(ChartEr
     throw ChartError("with single values per subgroup σ comes from moving ranges; use --sigma mr (got \(estimator.rawValue)).")
   }
   let sigma: Double
-  if let k = options.knownSigma { sigma = k } else { sigma = try estimateSigma(groups[0..<m].map(\.values), estimator) }
+  if let k = options.knownSigma { sigma = k } else { sigma = try estimateSigma(groups[0..<m].map(\.values), estimator, constants: options.constants) }
   let totalN = cal.reduce(0) { $0 + $1.n }
   let center = options.center ?? cal.reduce(0) { $0 + Double($1.n) * $1.mean } / Double(totalN)
   return (st.map(\.mean), st.map(\.n), center, sigma, options.knownSigma == nil ? estimator : nil, m)

@@ -29,6 +29,8 @@ struct QC: ParsableCommand {
     @Flag(name: .customLong("by-time"), help: "Order records by the time column (ISO 8601 text) instead of file order.")
     var byTime = false
     @Option(help: "Width of the control limits in σ.") var nsigmas: Double = 3
+    @Option(help: "d2/d3 constants: qcc (qcc 3.0's tables, default) or exact (numerical integration, as Minitab).")
+    var constants: ChartConstants.Source = .qcc
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
 
     func load() throws -> (SpecimenTable, Int) {
@@ -120,6 +122,7 @@ struct QC: ParsableCommand {
         opts.nsigmas = source.nsigmas
         opts.calibration = source.calibration
         opts.sigma = source.sigma
+        opts.constants = source.constants
         opts.rules = try QC.parseRules(rules, k: ruleK)
         guard source.nsigmas > 0 else { throw ValidationError("--nsigmas must be positive; got \(source.nsigmas).") }
         let individuals = source.individuals || type == .imr
@@ -226,10 +229,11 @@ struct QC: ParsableCommand {
         var chartNote = ""
         do {
           guard confidence > 0 && confidence < 1 else { throw ValidationError("--confidence must be between 0 and 1; got \(confidence).") }
-          r = try capability(groups.map(\.values), spec: s, estimator: source.sigma, nsigmas: source.nsigmas, confidenceLevel: confidence)
+          r = try capability(groups.map(\.values), spec: s, estimator: source.sigma, nsigmas: source.nsigmas, confidenceLevel: confidence, constants: source.constants)
           // Capability means little for a process out of control: check the X̄ (or I) chart.
           var o = ChartOptions()
           o.sigma = r.estimator
+          o.constants = source.constants
           let flagged = try groups.contains { $0.values.count < 2 }
             ? individualsChart(groups.flatMap(\.values), labels: groups.map(\.label), options: o).location.flaggedIndices.count
             : xbarChart(groups, dispersion: .standardDeviation, options: o).location.flaggedIndices.count
@@ -322,3 +326,4 @@ struct QC: ParsableCommand {
 }
 
 extension SigmaEstimator: ExpressibleByArgument {}
+extension ChartConstants.Source: ExpressibleByArgument {}

@@ -135,6 +135,22 @@ func expectMatches(_ chart: ShewhartChart, _ ref: String, factor: Double, nelson
     expectMatches(try xbarChart(g, dispersion: .range, options: o).location, "prg_xbar_S", factor: f, nelson: true)
   }
 
+  @Test func exactConstantsRescaleSigma() throws {
+    // With exact constants σ = R̄/d2 uses d2(5) = 2.3259289472810 (R integrate) instead of 2.326:
+    // σ = 0.0097850386930352987 × 2.326 / 2.3259289472810 (qcc's σ × table d2 = R̄), and the
+    // R chart UCL = R̄ + 3·d3(5)·σ with d3(5) = 0.8640819410995.
+    let (g, f) = try groups(try loadTable("pistonrings.csv"), "diameter")
+    var o = ChartOptions()
+    o.calibration = 25
+    o.constants = .exact
+    let p = try xbarChart(g, dispersion: .range, options: o)
+    let rbar = 0.0097850386930352987 * 2.326
+    let sigma = rbar / 2.3259289472810
+    #expect(approx(p.location.sigma / f, sigma, rel: 1e-9))
+    #expect(approx(p.location.ucl[0] / f, 74.001175999999987 + 3 * sigma / 5.0.squareRoot(), rel: 1e-9))
+    #expect(approx(p.dispersion.ucl[0] / f, rbar + 3 * 0.8640819410995 * sigma, rel: 1e-8))
+  }
+
   @Test func magnetIndividualsAndMovingRange() throws {
     let t = try loadTable("magnet-lots.csv")
     let c = try #require(t.columnIndex(named: "Br"))
