@@ -33,29 +33,41 @@ public struct GradeLimits: Sendable, Equatable, Codable {
         headerSeen = true
         for (i, c) in cells.enumerated() { cols[c.lowercased()] = i }
         guard let gi = cols["grade"], let pi = cols["property"], let mi = cols["min"], let xi = cols["max"] else {
-          throw QCDataError(source: source, line: line, message: "the header must be grade,property,min,max; got \(cells.joined(separator: ",")).")
+          throw QCDataError(source: source, line: line, message: "the header must be grade,property,min,max; got \(cells.joined(separator: ",")).", excerpt: String(l))
         }
         idx = (gi, pi, mi, xi)
         continue
       }
       guard cells.count == cols.count else {
-        throw QCDataError(source: source, line: line, message: "every row must have \(cols.count) cells like the header; got \(cells.count).")
+        throw QCDataError(source: source, line: line, message: "every row must have \(cols.count) cells like the header; got \(cells.count).", excerpt: String(l))
       }
       let grade = cells[idx.grade]
-      guard !grade.isEmpty else { throw QCDataError(source: source, line: line, column: "grade", message: "grade must be a non-empty name; got an empty cell.") }
+      guard !grade.isEmpty else {
+        let at = locate(l, cell: idx.grade)
+        throw QCDataError(source: source, line: line, column: "grade", message: "grade must be a non-empty name; got an empty cell.", excerpt: at.excerpt, caret: at.caret)
+      }
       let pText = cells[idx.property]
       guard let p = MagnetProperty(columnName: pText) else {
-        throw QCDataError(source: source, line: line, column: "property", message: "property must be one of \(MagnetProperty.allCases.map(\.rawValue).joined(separator: ", ")); got '\(pText)'.")
+        let at = locate(l, cell: idx.property)
+        throw QCDataError(source: source, line: line, column: "property", message: "property must be one of \(MagnetProperty.allCases.map(\.rawValue).joined(separator: ", ")); got '\(pText)'.", excerpt: at.excerpt, caret: at.caret)
       }
       var g = byGrade[grade] ?? GradeLimits(grade: grade)
       for (side, j) in [("min", idx.min), ("max", idx.max)] {
         let cell = cells[j]
         if cell.isEmpty { continue }
-        let v = try parseValue(cell, property: p, source: source, line: line, column: side)
+        let v: Double
+        do { v = try parseValue(cell, property: p, source: source, line: line, column: side) } catch {
+          let at = locate(l, cell: j)
+          var e = error
+          e.excerpt = at.excerpt
+          e.caret = at.caret
+          throw e
+        }
         if side == "min" { g.minimum[p] = v } else { g.maximum[p] = v }
       }
       if let lo = g.minimum[p], let hi = g.maximum[p], lo > hi {
-        throw QCDataError(source: source, line: line, column: "max", message: "the maximum of \(p.rawValue) must not be below its minimum; got min \(cells[idx.min]) and max \(cells[idx.max]).")
+        let at = locate(l, cell: idx.max)
+        throw QCDataError(source: source, line: line, column: "max", message: "the maximum of \(p.rawValue) must not be below its minimum; got min \(cells[idx.min]) and max \(cells[idx.max]).", excerpt: at.excerpt, caret: at.caret)
       }
       byGrade[grade] = g
     }

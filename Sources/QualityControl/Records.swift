@@ -9,18 +9,40 @@ public struct QCDataError: Error, Sendable, Equatable, CustomStringConvertible {
   public var line: Int?
   public var column: String?
   public var message: String
-  public init(source: String, line: Int? = nil, column: String? = nil, message: String) {
+  /// The offending line as written, shown under the message.
+  public var excerpt: String?
+  /// 0-based character offset of the offending cell in `excerpt`, marked with a caret.
+  public var caret: Int?
+  public init(source: String, line: Int? = nil, column: String? = nil, message: String, excerpt: String? = nil, caret: Int? = nil) {
     self.source = source
     self.line = line
     self.column = column
     self.message = message
+    self.excerpt = excerpt
+    self.caret = caret
   }
   public var description: String {
     var where_ = source
     if let line { where_ += ", line \(line)" }
     if let column { where_ += ", column '\(column)'" }
-    return where_ + ": " + message
+    var text = where_ + ": " + message
+    if let excerpt {
+      text += "\n  " + excerpt
+      if let caret { text += "\n  " + String(repeating: " ", count: caret) + "^" }
+    }
+    return text
   }
+}
+
+/// The text of `line` and the character offset of its `k`-th cell (nil offset for quoted lines).
+func locate(_ line: Substring, cell k: Int) -> (excerpt: String, caret: Int?) {
+  guard !line.contains("\"") else { return (String(line), nil) }
+  var offset = 0
+  for (j, field) in line.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+    if j == k { return (String(line), offset + field.prefix { $0 == " " || $0 == "\t" }.count) }
+    offset += field.count + 1
+  }
+  return (String(line), nil)
 }
 
 /// The properties a magnet test record can carry, with their SI unit and accepted input units.
@@ -295,21 +317,24 @@ public enum SpecimenCSV {
     for (c, h) in header.enumerated() {
       let (name, unit) = splitHeader(h)
       guard !name.isEmpty else {
-        throw QCDataError(source: source, line: headerLine, column: "#\(c + 1)", message: "every column must have a name; got an empty header cell.")
+        let at = locate(lines[headerLine - 1], cell: c)
+        throw QCDataError(source: source, line: headerLine, column: "#\(c + 1)", message: "every column must have a name; got an empty header cell.", excerpt: at.excerpt, caret: at.caret)
       }
       guard seen.insert(name.lowercased()).inserted else {
-        throw QCDataError(source: source, line: headerLine, column: h, message: "column names must be unique; got '\(name)' twice.")
+        let at = locate(lines[headerLine - 1], cell: c)
+        throw QCDataError(source: source, line: headerLine, column: h, message: "column names must be unique; got '\(name)' twice.", excerpt: at.excerpt, caret: at.caret)
       }
       if textColumns.contains(name.lowercased()) {
         textIndex[name.lowercased()] = c
         continue
       }
       if let p = MagnetProperty(columnName: name) {
+        let at = locate(lines[headerLine - 1], cell: c)
         guard !unit.isEmpty else {
-          throw QCDataError(source: source, line: headerLine, column: h, message: "\(p.rawValue) must carry its unit in brackets, e.g. '\(p.rawValue) [\(p.units[1].symbol)]'; valid units: \(p.units.map(\.symbol).joined(separator: ", ")).")
+          throw QCDataError(source: source, line: headerLine, column: h, message: "\(p.rawValue) must carry its unit in brackets, e.g. '\(p.rawValue) [\(p.units[1].symbol)]'; valid units: \(p.units.map(\.symbol).joined(separator: ", ")).", excerpt: at.excerpt, caret: at.caret)
         }
         guard let f = p.factor(for: unit) else {
-          throw QCDataError(source: source, line: headerLine, column: h, message: "the unit of \(p.rawValue) must be one of \(p.units.map(\.symbol).joined(separator: ", ")); got '\(unit)'.")
+          throw QCDataError(source: source, line: headerLine, column: h, message: "the unit of \(p.rawValue) must be one of \(p.units.map(\.symbol).joined(separator: ", ")); got '\(unit)'.", excerpt: at.excerpt, caret: at.caret)
         }
         columns.append(MeasurementColumn(header: h, name: name, property: p, unit: unit, factor: f))
       } else {
@@ -318,7 +343,7 @@ public enum SpecimenCSV {
       numericIndex.append(c)
     }
     guard let lotIndex = textIndex["lot"] else {
-      throw QCDataError(source: source, line: headerLine, message: "the header must contain a 'lot' column; got columns \(header.joined(separator: ", ")).")
+      throw QCDataError(source: source, line: headerLine, message: "the header must contain a 'lot' column; got columns \(header.joined(separator: ", ")).", excerpt: String(lines[headerLine - 1]))
     }
     var records: [SpecimenRecord] = []
     while i < lines.count {
@@ -327,11 +352,12 @@ public enum SpecimenCSV {
       if l.allSatisfy(\.isWhitespace) || l.hasPrefix("#") { continue }
       let cells = splitCSVLine(l)
       guard cells.count == header.count else {
-        throw QCDataError(source: source, line: i, message: "every row must have \(header.count) cells like the header; got \(cells.count).")
+        throw QCDataError(source: source, line: i, message: "every row must have \(header.count) cells like the header; got \(cells.count).", excerpt: String(l))
       }
       let lot = cells[lotIndex]
       guard !lot.isEmpty else {
-        throw QCDataError(source: source, line: i, column: header[lotIndex], message: "lot must be a non-empty identifier; got an empty cell.")
+        let at = locate(l, cell: lotIndex)
+        throw QCDataError(source: source, line: i, column: header[lotIndex], message: "lot must be a non-empty identifier; got an empty cell.", excerpt: at.excerpt, caret: at.caret)
       }
       func text(_ k: String) -> String? {
         guard let j = textIndex[k], !cells[j].isEmpty else { return nil }
@@ -344,11 +370,13 @@ public enum SpecimenCSV {
         if cell.isEmpty { values.append(nil); continue }
         let col = columns[k]
         guard let v = parseNumber(cell) else {
-          throw QCDataError(source: source, line: i, column: col.header, message: "\(col.name) must be a finite number\(col.unit.isEmpty ? "" : " in \(col.unit)") (leave the cell empty if not measured); got '\(cell)'.")
+          let at = locate(l, cell: c)
+          throw QCDataError(source: source, line: i, column: col.header, message: "\(col.name) must be a finite number\(col.unit.isEmpty ? "" : " in \(col.unit)") (leave the cell empty if not measured); got '\(cell)'.", excerpt: at.excerpt, caret: at.caret)
         }
         // Every magnet property (fields, energy, density, dimensions) is strictly positive.
         if col.property != nil, v <= 0 {
-          throw QCDataError(source: source, line: i, column: col.header, message: "\(col.name) must be positive; got \(cell).")
+          let at = locate(l, cell: c)
+          throw QCDataError(source: source, line: i, column: col.header, message: "\(col.name) must be positive; got \(cell).", excerpt: at.excerpt, caret: at.caret)
         }
         values.append(v * col.factor)
       }

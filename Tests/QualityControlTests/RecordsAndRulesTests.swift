@@ -67,6 +67,17 @@ import TestSupport
     Bad(text: "lot,Br [T]\n", line: nil, column: nil, fragment: "at least one data row"),
   ]
 
+  @Test func caretPointsAtTheCell() {
+    do {
+      _ = try SpecimenCSV.parse("lot,specimen,Br [T]\nA,  a1,1.3x\n", source: "c.csv")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.excerpt == "A,  a1,1.3x")
+      #expect(error.caret == 7)
+      #expect(error.description.hasSuffix("\n  A,  a1,1.3x\n         ^"))
+    }
+  }
+
   @Test(arguments: bad) func locatedErrors(_ b: Bad) {
     do {
       _ = try SpecimenCSV.parse(b.text, source: "bad.csv")
@@ -225,10 +236,10 @@ import TestSupport
   }
 
   @Test func limitsFileErrors() {
-    #expect(throws: QCDataError(source: "l.csv", line: 2, column: "min", message: "the unit of Br must be one of T, mT, kG, G; got 'X'.")) {
+    #expect(throws: QCDataError(source: "l.csv", line: 2, column: "min", message: "the unit of Br must be one of T, mT, kG, G; got 'X'.", excerpt: "N42,Br,1.28 X,", caret: 7)) {
       try GradeLimits.parseCSV("grade,property,min,max\nN42,Br,1.28 X,\n", source: "l.csv")
     }
-    #expect(throws: QCDataError(source: "l.csv", line: 2, column: "property", message: "property must be one of Br, HcJ, HcB, BHmax, density, length, width, height, diameter; got 'Hk'.")) {
+    #expect(throws: QCDataError(source: "l.csv", line: 2, column: "property", message: "property must be one of Br, HcJ, HcB, BHmax, density, length, width, height, diameter; got 'Hk'.", excerpt: "N42,Hk,1 T,", caret: 4)) {
       try GradeLimits.parseCSV("grade,property,min,max\nN42,Hk,1 T,\n", source: "l.csv")
     }
   }
