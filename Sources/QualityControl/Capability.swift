@@ -3,10 +3,13 @@ import RealModule
 /// Specification limits for a characteristic (unit of the data; SI in Lodestone). Either
 /// side may be absent (one-sided specification), not both.
 public struct SpecLimits: Sendable, Equatable, Codable {
+  /// Lower specification limit (LSL), nil if none.
   public var lower: Double?
+  /// Upper specification limit (USL), nil if none.
   public var upper: Double?
   /// Target for Cpm/Ppm; nil = the midpoint of two-sided limits (qcc's default).
   public var target: Double?
+  /// Limits in the unit of the data (SI in Lodestone).
   public init(lower: Double?, upper: Double?, target: Double? = nil) {
     self.lower = lower
     self.upper = upper
@@ -18,31 +21,47 @@ public struct SpecLimits: Sendable, Equatable, Codable {
 /// in the data's unit; fractions are 0…1. An index that a one-sided specification cannot
 /// define is nil.
 public struct CapabilityResult: Sendable, Codable {
+  /// Number of values used.
   public var count: Int
   /// Grand mean of the calibration data.
   public var center: Double
   /// Within-subgroup σ (by `estimator`), used by Cp, Cpk, Cpm.
   public var sigmaWithin: Double
+  /// The estimator behind `sigmaWithin`.
   public var estimator: SigmaEstimator
   /// Sample standard deviation (n−1) of all values, used by Pp, Ppk, Ppm.
   public var sigmaOverall: Double
+  /// The specification the indices refer to.
   public var spec: SpecLimits
+  /// Width used for the indices (3 gives the usual Cp = (USL − LSL)/6σ).
   public var nsigmas: Double
+  /// Cp = (USL − LSL)/(6σw); nil for one-sided limits.
   public var cp: Double?
+  /// Cpl = (centre − LSL)/(3σw); nil without LSL.
   public var cpl: Double?
+  /// Cpu = (USL − centre)/(3σw); nil without USL.
   public var cpu: Double?
+  /// Cpk = min(Cpl, Cpu) over the sides given.
   public var cpk: Double
+  /// Cpm = Cp/√(1 + ((centre − target)/σw)²); nil without a target.
   public var cpm: Double?
+  /// Pp = (USL − LSL)/(6σo); nil for one-sided limits.
   public var pp: Double?
+  /// Ppl = (centre − LSL)/(3σo).
   public var ppl: Double?
+  /// Ppu = (USL − centre)/(3σo).
   public var ppu: Double?
+  /// Ppk = min(Ppl, Ppu) over the sides given.
   public var ppk: Double
+  /// Ppm = Pp/√(1 + ((centre − target)/σo)²); nil without a target.
   public var ppm: Double?
-  /// Expected fraction below LSL / above USL from a normal with centre and within σ.
+  /// Expected fraction below LSL (0…1), from a normal with the centre and within σ.
   public var expectedBelow: Double?
+  /// Expected fraction above USL (0…1).
   public var expectedAbove: Double?
-  /// Observed fraction of values below LSL / above USL.
+  /// Observed fraction of values below LSL (0…1).
   public var observedBelow: Double?
+  /// Observed fraction above USL (0…1).
   public var observedAbove: Double?
   /// Confidence level of `intervals` (e.g. 0.95).
   public var confidenceLevel: Double
@@ -55,9 +74,13 @@ public struct CapabilityResult: Sendable, Codable {
 
 /// A capability index with its confidence interval (nil where the index is undefined).
 public struct IndexInterval: Sendable, Codable, Equatable {
+  /// Index name: Cp, Cpl, Cpu, Cpk, Cpm, Pp, Ppl, Ppu, Ppk or Ppm.
   public var name: String
+  /// The index (dimensionless).
   public var value: Double?
+  /// Lower confidence limit.
   public var lower: Double?
+  /// Upper confidence limit.
   public var upper: Double?
 }
 

@@ -24,8 +24,11 @@ public enum SigmaEstimator: String, Sendable, CaseIterable, Codable {
 
 /// Errors of chart construction (too little data, unsupported subgroup sizes).
 public struct ChartError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// What went wrong, in the "<thing> must be <rule>; got <value>." form.
   public var message: String
+  /// An error with `message`.
   public init(_ message: String) { self.message = message }
+  /// The message.
   public var description: String { message }
 }
 
@@ -65,6 +68,7 @@ func constantLookup(_ sizes: [Int], _ source: ChartConstants.Source, d3 wantD3: 
   return (d2, d3)
 }
 
+/// σ estimated from `groups` (calibration subgroups, values in the data's unit) by `estimator`, with d2/d3 from `constants`.
 public func estimateSigma(_ groups: [[Double]], _ estimator: SigmaEstimator, constants: ChartConstants.Source = .qcc) throws(ChartError) -> Double {
   let st = groups.map(GroupStats.init)
   let k = constantLookup(estimator == .movingRange ? [2] : st.map(\.n), constants, d3: estimator == .mvlueR)
@@ -143,22 +147,33 @@ public struct ChartOptions: Sendable {
   public var rules: RuleSet = .qccDefault
   /// d2/d3 values: qcc's tables (default) or exact.
   public var constants: ChartConstants.Source = .qcc
+  /// qcc's defaults: 3σ, all subgroups for calibration, the chart's default σ, WE1 and WE4, qcc constants.
   public init() {}
 }
 
 /// One Shewhart chart: plotted statistics with centre, limits, zone σ and flags per point.
 public struct ShewhartChart: Sendable {
+  /// The plotted statistic.
   public enum Statistic: String, Sendable, Codable { case mean, range, standardDeviation, individual, movingRange }
+  /// Which statistic the chart plots.
   public var statistic: Statistic
+  /// Subgroup labels (lots or specimens), one per point.
   public var labels: [String]
+  /// Values per subgroup.
   public var sizes: [Int]
+  /// The plotted statistic per point (unit of the data).
   public var values: [Double]
+  /// Centre line (unit of the data).
   public var center: Double
   /// The process σ the limits are built on (unit of the data).
   public var sigma: Double
+  /// The σ estimator used; nil when σ was given.
   public var estimator: SigmaEstimator?
+  /// Limits are centre ± nsigmas standard errors.
   public var nsigmas: Double
+  /// Lower control limit per point (unit of the data).
   public var lcl: [Double]
+  /// Upper control limit per point (unit of the data).
   public var ucl: [Double]
   /// σ of the plotted statistic per point (zone width = this; 1σ, 2σ zones around the centre).
   public var standardError: [Double]
@@ -192,7 +207,9 @@ public struct ShewhartChart: Sendable {
 
 /// A pair of Shewhart charts (location and dispersion).
 public struct ShewhartPair: Sendable {
+  /// The X̄ or individuals chart.
   public var location: ShewhartChart
+  /// The R, S or moving-range chart.
   public var dispersion: ShewhartChart
 }
 
@@ -313,19 +330,29 @@ func locationBasis(_ groups: [Subgroup], _ options: ChartOptions) throws(ChartEr
 
 /// An EWMA chart with exact (time-varying) limits (qcc `ewma`).
 public struct EWMAChart: Sendable {
+  /// Subgroup labels, one per point.
   public var labels: [String]
+  /// Values per subgroup.
   public var sizes: [Int]
   /// Subgroup means (or individuals).
   public var statistics: [Double]
   /// zᵢ = λ x̄ᵢ + (1−λ) zᵢ₋₁, z₀ = centre.
   public var ewma: [Double]
+  /// Centre line (unit of the data).
   public var center: Double
+  /// Process σ (unit of the data).
   public var sigma: Double
+  /// The σ estimator used; nil when σ was given.
   public var estimator: SigmaEstimator?
+  /// Smoothing weight λ (0 < λ ≤ 1).
   public var lambda: Double
+  /// Limit width in σ of the EWMA statistic.
   public var nsigmas: Double
+  /// Lower limit per point (unit of the data).
   public var lcl: [Double]
+  /// Upper limit per point (unit of the data).
   public var ucl: [Double]
+  /// Number of leading subgroups used for centre and σ.
   public var calibrationCount: Int
   /// Indices where the EWMA is beyond its limits.
   public var flagged: [Int]
@@ -361,23 +388,33 @@ public func ewmaChart(_ groups: [Subgroup], lambda: Double = 0.2, options: Chart
 /// Cᵢ⁻ = max(0, Cᵢ₋₁⁻ − zᵢ − k), zᵢ = (x̄ᵢ − centre)/(σ/√nᵢ), k = shift/2; signals when
 /// Cᵢ⁺ > h or Cᵢ⁻ > h. Sums are in standard errors (dimensionless).
 public struct CUSUMChart: Sendable {
+  /// Subgroup labels, one per point.
   public var labels: [String]
+  /// Values per subgroup.
   public var sizes: [Int]
+  /// Subgroup means or individuals (unit of the data).
   public var statistics: [Double]
+  /// Target (unit of the data).
   public var center: Double
+  /// Process σ (unit of the data).
   public var sigma: Double
+  /// The σ estimator used; nil when σ was given.
   public var estimator: SigmaEstimator?
   /// Decision interval h (standard errors; qcc default 5).
   public var decisionInterval: Double
   /// Shift to detect (standard errors; qcc default 1, so k = 0.5).
   public var shift: Double
+  /// Starting value of both sums (standard errors; qcc default 0).
   public var headStart: Double
   /// Cᵢ⁺ (≥ 0).
   public var upper: [Double]
   /// −Cᵢ⁻ (≤ 0, as qcc plots it).
   public var lower: [Double]
+  /// Number of leading subgroups used for centre and σ.
   public var calibrationCount: Int
+  /// Indices where C⁺ > h.
   public var flaggedUpper: [Int]
+  /// Indices where C⁻ > h.
   public var flaggedLower: [Int]
 }
 

@@ -5,11 +5,13 @@
 
 /// Property limits of one grade, in SI (T, A/m, J/m³, kg/m³, m).
 public struct GradeLimits: Sendable, Equatable, Codable {
+  /// Grade name as written in the record files, e.g. "N42H".
   public var grade: String
   /// Minimum per property; properties without a limit are absent.
   public var minimum: [MagnetProperty: Double]
   /// Maximum per property (e.g. Br max).
   public var maximum: [MagnetProperty: Double]
+  /// Limits in SI units.
   public init(grade: String, minimum: [MagnetProperty: Double] = [:], maximum: [MagnetProperty: Double] = [:]) {
     self.grade = grade
     self.minimum = minimum
@@ -98,24 +100,39 @@ public enum LotStatus: String, Sendable, Codable {
 
 /// One property of one lot against its grade limits (SI values).
 public struct PropertyCheck: Sendable, Codable {
+  /// The property checked.
   public var property: MagnetProperty
+  /// Minimum (SI), if the grade has one.
   public var minimum: Double?
+  /// Maximum (SI), if the grade has one.
   public var maximum: Double?
+  /// Specimens with a value.
   public var measured: Int
+  /// Specimens without a value.
   public var missing: Int
+  /// Specimens below the minimum.
   public var belowMinimum: Int
+  /// Specimens above the maximum.
   public var aboveMaximum: Int
+  /// Lowest value (SI).
   public var lowest: Double?
+  /// Highest value (SI).
   public var highest: Double?
+  /// Mean value (SI).
   public var mean: Double?
 }
 
 /// The conformance report for one lot.
 public struct LotReport: Sendable, Codable {
+  /// Lot identifier.
   public var lot: String
+  /// The lot's grade ("A+B" when the lot mixes grades).
   public var grade: String
+  /// Number of specimens in the lot.
   public var specimens: Int
+  /// The verdict.
   public var status: LotStatus
+  /// One check per limited property, in `MagnetProperty` order.
   public var checks: [PropertyCheck]
   /// Plain-language reasons for a non-conforming or not-assessed verdict; empty when conforming.
   public var reasons: [String]

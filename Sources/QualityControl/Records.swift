@@ -5,14 +5,19 @@
 
 /// A located problem in the input data: source name, 1-based line, optional column.
 public struct QCDataError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// File name (or other label) of the input.
   public var source: String
+  /// 1-based line, if known.
   public var line: Int?
+  /// Column header, if the problem is in one cell.
   public var column: String?
+  /// What is wrong, in the "<thing> must be <rule>; got <value>." form.
   public var message: String
   /// The offending line as written, shown under the message.
   public var excerpt: String?
   /// 0-based character offset of the offending cell in `excerpt`, marked with a caret.
   public var caret: Int?
+  /// A located error.
   public init(source: String, line: Int? = nil, column: String? = nil, message: String, excerpt: String? = nil, caret: Int? = nil) {
     self.source = source
     self.line = line
@@ -21,6 +26,7 @@ public struct QCDataError: Error, Sendable, Equatable, CustomStringConvertible {
     self.excerpt = excerpt
     self.caret = caret
   }
+  /// "file, line N, column 'C': message", then the excerpt and caret.
   public var description: String {
     var where_ = source
     if let line { where_ += ", line \(line)" }
@@ -114,9 +120,13 @@ public struct MeasurementColumn: Sendable, Equatable {
 public struct SpecimenRecord: Sendable, Equatable {
   /// 1-based line in the source text.
   public var line: Int
+  /// Lot (the rational subgroup).
   public var lot: String
+  /// Time of the test as written (ISO 8601 recommended).
   public var time: String?
+  /// Grade name, for conformance.
   public var grade: String?
+  /// Specimen identifier.
   public var specimen: String?
   /// Values aligned with `SpecimenTable.columns`, in stored (SI) units; nil where the cell was empty.
   public var values: [Double?]
@@ -124,11 +134,13 @@ public struct SpecimenRecord: Sendable, Equatable {
 
 /// A subgroup (rational sample) of one column: one lot's values in file order.
 public struct Subgroup: Sendable, Equatable {
+  /// Lot or specimen label.
   public var label: String
   /// Values in stored (SI) units, empty cells left out.
   public var values: [Double]
   /// Number of empty cells left out of `values`.
   public var missing: Int
+  /// A subgroup of values in stored (SI) units.
   public init(label: String, values: [Double], missing: Int = 0) {
     self.label = label
     self.values = values
@@ -138,8 +150,11 @@ public struct Subgroup: Sendable, Equatable {
 
 /// The parsed content of a record file.
 public struct SpecimenTable: Sendable {
+  /// File name used in messages.
   public var source: String
+  /// The numeric columns, in file order.
   public var columns: [MeasurementColumn]
+  /// The rows, in file order.
   public var records: [SpecimenRecord]
 
   /// The index of the column with this name (case-insensitive, without unit), if any.
@@ -281,6 +296,7 @@ func splitHeader(_ h: String) -> (name: String, unit: String) {
   return (name, unit)
 }
 
+/// Parser for specimen record CSV text.
 public enum SpecimenCSV {
   static let textColumns = ["lot", "time", "grade", "specimen"]
 

@@ -23,11 +23,14 @@ public enum RulePattern: String, Sendable, CaseIterable, Codable {
 
 /// One rule: a pattern, its K and its label (e.g. "WE2", "N5").
 public struct Rule: Sendable, Equatable, Codable {
+  /// Short label used in flags, e.g. "WE2" or "N5".
   public var label: String
+  /// The pattern the rule detects.
   public var pattern: RulePattern
   /// The run length (or, for `beyondLimits`, the number of σ; for zone rules, the number of
   /// points out of K+1 that must lie beyond the zone).
   public var k: Double
+  /// A rule with its label, pattern and K.
   public init(label: String, pattern: RulePattern, k: Double) {
     self.label = label
     self.pattern = pattern
@@ -53,7 +56,9 @@ public struct Rule: Sendable, Equatable, Codable {
 /// An ordered set of rules; the first rule a point violates is its primary flag (qcc reports
 /// the most serious, i.e. lowest-numbered, rule).
 public struct RuleSet: Sendable, Equatable, Codable {
+  /// Rules in priority order (most serious first).
   public var rules: [Rule]
+  /// A rule set from `rules`.
   public init(rules: [Rule]) { self.rules = rules }
 
   /// Western Electric rules 1–4 (Minitab K defaults: 3σ, 2 of 3, 4 of 5, 8 in a row).
@@ -94,10 +99,13 @@ public struct RuleSet: Sendable, Equatable, Codable {
 /// What the rules need of a chart: the plotted statistics, the centre line, and the control
 /// limits at any multiple of the statistic's σ (zones), point by point.
 public struct RuleInput: Sendable {
+  /// The plotted statistics, in time order.
   public var statistics: [Double]
+  /// Centre line.
   public var center: Double
   /// Limits at `sigmas` standard errors of the plotted statistic, per point.
   public var limitsAt: @Sendable (_ sigmas: Double) -> (lower: [Double], upper: [Double])
+  /// Rule input from statistics, centre and a zone-limit function.
   public init(statistics: [Double], center: Double, limitsAt: @escaping @Sendable (Double) -> (lower: [Double], upper: [Double])) {
     self.statistics = statistics
     self.center = center
