@@ -166,6 +166,9 @@ public struct SpecimenTable: Sendable {
   /// orders ISO 8601 timestamps written the same way (e.g. `2026-10-01T08:00:00Z`).
   /// Every record must have a time.
   public func sortedByTime() throws(QCDataError) -> SpecimenTable {
+    if records.allSatisfy({ $0.time == nil }) {
+      throw QCDataError(source: source, column: "time", message: "ordering by time needs a 'time' column with a value on every row; got no times.")
+    }
     if let r = records.first(where: { $0.time == nil }) {
       throw QCDataError(source: source, line: r.line, column: "time", message: "time must be given on every row to order by time; got an empty cell.")
     }

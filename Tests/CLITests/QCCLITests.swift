@@ -30,6 +30,20 @@ import TestSupport
     #expect(we2 == ["35", "37", "38", "39", "40"])
   }
 
+  @Test func exactConstantsAndTimeOrder() throws {
+    // σ = R̄/d2(5) with R̄ = 0.0097850386930352987 × 2.326 (qcc σ × table d2) and the exact
+    // d2(5) = 2.3259289472810 (R integrate); UCL = 74.001176 + 3σ/√5.
+    let r = try runLodestone(["qc", "chart", rings, "--property", "diameter", "--calibration", "25", "--constants", "exact", "--format", "csv"])
+    #expect(r.status == 0)
+    let sigma = 0.0097850386930352987 * 2.326 / 2.3259289472810
+    #expect(approx(Double(csvRows(r.stdout)[0]["mean_ucl"] ?? "") ?? 0, 74.001176 + 3 * sigma / 5.0.squareRoot(), rel: 1e-6))
+    // The magnet lots are already in time order, so --by-time changes nothing.
+    let a = try runLodestone(["qc", "chart", lots, "--property", "Br", "--format", "csv"])
+    let b = try runLodestone(["qc", "chart", lots, "--property", "Br", "--by-time", "--format", "csv"])
+    #expect(a.status == 0 && a.stdout == b.stdout)
+    #expect(try runLodestone(["qc", "chart", rings, "--property", "diameter", "--by-time"]).status == 65)  // no time column
+  }
+
   @Test func capabilityJSONMatchesQCC() throws {
     let r = try runLodestone(["qc", "capability", rings, "--property", "diameter", "--calibration", "25", "--lsl", "73.95", "--usl", "74.05", "--format", "json"])
     #expect(r.status == 0)
