@@ -26,5 +26,6 @@ enum BenchmarkRegistry {
     simulationProfileBenchmark,
     runReportBenchmark,
     chemistryBenchmark, formatBenchmark,
+    qualityControlBenchmark,
   ]
 }

@@ -14,5 +14,6 @@ struct Lodestone: ParsableCommand {
       Chem.self,
       Value.self,
       NPV.self,
+      QC.self,
     ])
 }
