@@ -89,28 +89,6 @@ public func csvEscape(_ s: String) -> String {
   return s
 }
 
-/// A JSON string literal for `s`.
-public func jsonString(_ s: String) -> String {
-  var out = "\""
-  for u in s.unicodeScalars {
-    switch u {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    default:
-      if u.value < 0x20 {
-        let hex = String(u.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      } else {
-        out.unicodeScalars.append(u)
-      }
-    }
-  }
-  return out + "\""
-}
-
 extension String {
   /// Replaces every occurrence of `target` (no Foundation needed).
   public func replacingAll(_ target: String, with replacement: String) -> String {

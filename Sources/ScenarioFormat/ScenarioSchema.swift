@@ -139,22 +139,4 @@ enum JSON: Sendable {
 }
 
 /// `s` as a JSON string literal — also a valid YAML double-quoted scalar, so the encoder uses it too.
-func quoted(_ s: String) -> String {
-  var out = "\""
-  for u in s.unicodeScalars {
-    switch u {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\t": out += "\\t"
-    default:
-      if u.value < 0x20 {
-        let hex = String(u.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      } else {
-        out.unicodeScalars.append(u)
-      }
-    }
-  }
-  return out + "\""
-}
+func quoted(_ s: String) -> String { jsonString(s) }

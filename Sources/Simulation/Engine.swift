@@ -546,26 +546,7 @@ struct State {
       for (a, ag) in c.agreements.enumerated() {
         guard let k = ag.returnChannel, tollOwed[a] > 0 else { continue }
         let oi = ag.processor * M + ag.output
-        var x = min(tollOwed[a], stock[oi])
-        let ch = c.channels[k]
-        var delay = 0
-        for p in c.chPolicies[k] where c.policyOn[p * c.T + t] {
-          switch c.policyKinds[p] {
-          case .ban:
-            blocked[(k) * c.T + t] += x
-            x = 0
-          case .licence(let approval, let d):
-            blocked[(k) * c.T + t] += x * (1 - approval)
-            x *= approval
-            delay = max(delay, d)
-          case .quota(let q):
-            let cap = q * secondsPerMonth
-            if x > cap {
-              blocked[(k) * c.T + t] += x - cap
-              x = cap
-            }
-          }
-        }
+        let (x, delay) = throughPolicies(k, t, min(tollOwed[a], stock[oi]), &blocked)
         guard x > 0 else { continue }
         tollOwed[a] -= x
         dispatch(k, x, t, delay: delay)
@@ -745,32 +726,40 @@ struct State {
 
   var pendingSameMonth: [(Int, Double)] = []
 
+  /// What of `amount` kg on channel `k` the policies in force in month `t` let through, and the
+  /// licence delay in months; what they withhold is added to `blocked`.
+  func throughPolicies(_ k: Int, _ t: Int, _ amount: Double, _ blocked: inout [Double]) -> (Double, Int) {
+    var x = amount
+    var delay = 0
+    for p in c.chPolicies[k] where c.policyOn[p * c.T + t] {
+      switch c.policyKinds[p] {
+      case .ban:
+        blocked[k * c.T + t] += x
+        x = 0
+      case .licence(let approval, let d):
+        blocked[k * c.T + t] += x * (1 - approval)
+        x *= approval
+        delay = max(delay, d)
+      case .quota(let q):
+        let cap = q * secondsPerMonth
+        if x > cap {
+          blocked[k * c.T + t] += x - cap
+          x = cap
+        }
+      }
+    }
+    return (x, delay)
+  }
+
   mutating func shipTolling(
     _ a: Int, _ ag: Compiled.AgreementC, _ t: Int, _ surplus: inout [Double], _ shipped: inout [Double],
     _ blocked: inout [Double], _ tInShip: inout [Double], _ flowOut: inout [Double], _ checkBalance: Bool
   ) {
     guard let k = ag.inChannel else { return }
     let oi = ag.principal * c.M + ag.input
-    var x = min(surplus[oi], ag.inputPerMonth ?? .infinity)
-    guard x > 0 else { return }
-    var delay = 0
-    for p in c.channels[k].policies where c.policyOn[p * c.T + t] {
-      switch c.policyKinds[p] {
-      case .ban:
-        blocked[(k) * c.T + t] += x
-        x = 0
-      case .licence(let approval, let d):
-        blocked[(k) * c.T + t] += x * (1 - approval)
-        x *= approval
-        delay = max(delay, d)
-      case .quota(let q):
-        let cap = q * secondsPerMonth
-        if x > cap {
-          blocked[(k) * c.T + t] += x - cap
-          x = cap
-        }
-      }
-    }
+    let wanted = min(surplus[oi], ag.inputPerMonth ?? .infinity)
+    guard wanted > 0 else { return }
+    var (x, delay) = throughPolicies(k, t, wanted, &blocked)
     if let cap = c.linkCapacity[c.channels[k].link] { x = min(x, cap) }
     guard x > 0 else { return }
     surplus[oi] -= x
