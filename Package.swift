@@ -82,7 +82,7 @@ let package = Package(
     .testTarget(name: "MagnetsTests", dependencies: ["Magnets", "TestSupport"]),
     .testTarget(name: "QualityControlTests", dependencies: ["QualityControl", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
-    .testTarget(name: "RiskTests", dependencies: ["Risk", "Simulation", "SupplyChain", "TestSupport"]),
+    .testTarget(name: "RiskTests", dependencies: ["Risk", "Simulation", "SupplyChain", "Quantities", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
   ]
 )

@@ -78,7 +78,9 @@ public struct ReserveSizing: Sendable {
     }
     if let h = holdingCost { r.holdingCost = h }
     for k in s.reserves.indices where s.reserves[k].id == r.id { s.reserves[k] = r }
-    self.study = RiskStudy(base: s, spec: study.spec, seed: study.seed, horizon: study.horizon)
+    var st = RiskStudy(base: s, spec: study.spec, seed: study.seed, horizon: study.horizon)
+    st.shortfallTolerance = study.shortfallTolerance
+    self.study = st
     self.reserve = r
     self.runs = runs
     self.threads = max(1, threads)
@@ -96,6 +98,7 @@ public struct ReserveSizing: Sendable {
     let study = self.study
     let id = reserve.id
     let H = study.horizon
+    let tol = study.shortfallTolerance
     let next = Atomic<Int>(0), ok = Atomic<Int>(0)
     let failure = Mutex<RiskRunError?>(nil)
     let runs = self.runs
@@ -111,9 +114,14 @@ public struct ReserveSizing: Sendable {
         do {
           let res = try SimulationEngine(scenario: s).run(checkBalance: false)
           var short = false
+          var unmet = Array(repeating: 0.0, count: H), req = unmet
           for d in res.demands where covered.contains(d.demand) {
-            for t in 0..<H where d.required[t] - d.met[t] > max(1e-6, 1e-9 * d.required[t]) { short = true }
+            for t in 0..<H {
+              unmet[t] += max(0, d.required[t] - d.met[t])
+              req[t] += d.required[t]
+            }
           }
+          for t in 0..<H where unmet[t] > max(1e-6, tol * req[t]) { short = true }
           if !short { ok.add(1, ordering: .relaxed) }
         } catch {
           failure.withLock { f in if r < (f?.replication ?? Int.max) { f = RiskRunError(replication: r, message: "\(error)") } }

@@ -12,6 +12,9 @@ public struct RiskStudy: Sendable {
   public var seed: UInt64
   /// Months counted from the scenario start (1…`base.months`); later months are simulated but not counted.
   public var horizon: Int
+  /// A month counts as a shortfall when unmet demand exceeds this fraction of the month's
+  /// requirement (default 0.001 = 0.1 %), so rounding-level gaps do not count as failures.
+  public var shortfallTolerance: Double = 0.001
   /// Sectors with demand in the base scenario, in `Sector` order.
   public let sectors: [Sector]
   let perturbation: Perturbation
@@ -53,7 +56,7 @@ public struct RiskStudy: Sendable {
 
   /// A stable identity of the study (scenario shape, inputs, seed, horizon) that partial results must share to merge.
   public var fingerprint: String {
-    var text = "\(base.name)|\(base.start)|\(base.months)|\(horizon)|\(seed)|\(base.demands.count)|\(base.policies.count)|\(base.processes.count)|\(base.reserves.map { "\($0.id)=\($0.target)" })"
+    var text = "\(shortfallTolerance)|\(base.name)|\(base.start)|\(base.months)|\(horizon)|\(seed)|\(base.demands.count)|\(base.policies.count)|\(base.processes.count)|\(base.reserves.map { "\($0.id)=\($0.target)" })"
     for i in spec.inputs { text += "|\(i.name)=\(i.target.path)~\(i.distribution)@\(i.driver ?? "")" }
     if let c = spec.copula { text += "|copula \(c.inputs) \(c.matrix)" }
     return String(fnv1a(text), radix: 16)
@@ -97,7 +100,7 @@ public struct RiskStudy: Sendable {
       }
     }
     let total = series[sectors.count]
-    func short(_ t: Int) -> Bool { total[t] > max(1e-6, 1e-9 * required[t]) }
+    func short(_ t: Int) -> Bool { total[t] > max(1e-6, shortfallTolerance * required[t]) }
     let shortMonths = (0..<H).filter(short).count
     var recovery: Double?
     var banEnd: Int?

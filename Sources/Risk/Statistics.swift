@@ -17,7 +17,8 @@ public struct KPIStatistics: Sendable, Equatable {
   public internal(set) var positive = 0
   var sum: Int128 = 0
   var sumSquares: Int128 = 0
-  /// Sparse histogram: bin → count (bin 0 = zero).
+  /// Sparse histogram: bin → count. Bins ≥ 0 are log bins (0 = zero); a whole number v in
+  /// 1...100 000 (months, counts, indicators) is kept exactly in bin −v, so its quantiles are exact.
   var bins: [Int: Int] = [:]
 
   public init() {}
@@ -25,13 +26,14 @@ public struct KPIStatistics: Sendable, Equatable {
   /// Bin of a value: 0 for ≤ 1e-3, else 1 + floor((log10 x + 3) × 40), clamped.
   public static func bin(_ x: Double) -> Int {
     guard x > 1e-3 else { return 0 }
+    if x <= 100_000, x == x.rounded() { return -Int(x) }
     let b = Int(((log10(x) - Double(floorDecade)) * Double(binsPerDecade)).rounded(.down)) + 1
     return min(binCount - 1, max(1, b))
   }
 
   /// Representative value of a bin (the geometric middle).
   public static func value(ofBin b: Int) -> Double {
-    b == 0 ? 0 : pow(10, (Double(b) - 0.5) / Double(binsPerDecade) + Double(floorDecade))
+    b < 0 ? Double(-b) : b == 0 ? 0 : pow(10, (Double(b) - 0.5) / Double(binsPerDecade) + Double(floorDecade))
   }
 
   public mutating func add(_ x0: Double) {
@@ -69,18 +71,17 @@ public struct KPIStatistics: Sendable, Equatable {
     guard count > 0 else { return 0 }
     let rank = max(1, Int((q * Double(count)).rounded(.up)))
     var cum = 0
-    for b in bins.keys.sorted() {
+    for b in bins.keys.sorted(by: { (KPIStatistics.value(ofBin: $0), $0) < (KPIStatistics.value(ofBin: $1), $1) }) {
       cum += bins[b] ?? 0
       if cum >= rank { return KPIStatistics.value(ofBin: b) }
     }
-    return KPIStatistics.value(ofBin: bins.keys.max() ?? 0)
+    return bins.keys.map(KPIStatistics.value(ofBin:)).max() ?? 0
   }
 
   /// Fraction of observations above `threshold` (resolved to the histogram's bins above it).
   public func exceedance(_ threshold: Double) -> Double {
     guard count > 0 else { return 0 }
-    let b0 = KPIStatistics.bin(threshold)
-    let c = bins.filter { $0.key > b0 }.reduce(0) { $0 + $1.value }
+    let c = bins.filter { KPIStatistics.value(ofBin: $0.key) > threshold }.reduce(0) { $0 + $1.value }
     return Double(c) / Double(count)
   }
 
@@ -104,7 +105,7 @@ public struct KPIStatistics: Sendable, Equatable {
     sumSquares = q
     for part in f.dropFirst(4) {
       let kv = part.split(separator: ":")
-      guard kv.count == 2, let b = Int(kv[0]), let n = Int(kv[1]), b >= 0, b < KPIStatistics.binCount else { return nil }
+      guard kv.count == 2, let b = Int(kv[0]), let n = Int(kv[1]), b >= -100_000, b < KPIStatistics.binCount else { return nil }
       bins[b] = n
     }
   }
