@@ -223,7 +223,12 @@ public func sweepPoints(_ params: [SweepParameter], design: SweepDesign, seed: U
 }
 
 /// Runs a Monte Carlo at every point on the same random futures (common random numbers).
-public func runSweep(base: Scenario, spec: UncertaintySpec, params: [SweepParameter], design: SweepDesign, seed: UInt64, runs: Int, horizon: Int?, threads: Int) throws(RiskRunError) -> [SweepPoint] {
+/// An uncertain input on a swept parameter is dropped: the sweep fixes that parameter.
+public func runSweep(base: Scenario, spec spec0: UncertaintySpec, params: [SweepParameter], design: SweepDesign, seed: UInt64, runs: Int, horizon: Int?, threads: Int) throws(RiskRunError) -> [SweepPoint] {
+  var spec = spec0
+  let swept = Set(params.map(\.target.path))
+  spec.inputs.removeAll { swept.contains($0.target.path) }
+  if let c = spec.copula, !c.inputs.allSatisfy({ n in spec.inputs.contains { $0.name == n } }) { spec.copula = nil }
   var out: [SweepPoint] = []
   for point in sweepPoints(params, design: design, seed: seed) {
     var s = base
