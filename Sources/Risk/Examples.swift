@@ -83,3 +83,39 @@ public enum RiskExamples {
       matrix: [[1, 0.5], [0.5, 1]]
     """
 }
+
+extension RiskExamples {
+  /// The toy model shared with `Benchmarks/numpy/toy_model.py`: one supplier (CN) with ample stock
+  /// ships to one user (IN) with no lead time; a ban policy `ban` covers the flow; the user holds a
+  /// reserve of `reserveMonths` months of demand (1 t/month) that refills in any open month.
+  /// With `policies/ban/monthly ~ Bernoulli(q)`, month t ≥ k is short with probability q^(k+1).
+  public static func singleSupplier(months: Int, reserveMonths: Int) -> Scenario {
+    let start = YearMonth(ordinal: 2026 * 12)
+    let m = Material(id: "magnet", name: "Magnet", form: .magnet, composition: Composition([.Nd: 0.3]))
+    let d = 1000.0
+    return Scenario(
+      name: "toy-single-supplier", start: start, months: months, materials: [m],
+      sites: [
+        Site(id: "sup", name: "Supplier", country: "CN", owner: "market", initialStocks: [("magnet", 1e12)]),
+        Site(id: "user", name: "User", country: "IN", owner: "market"),
+      ],
+      links: [Link(id: "l", from: "sup", to: "user", materials: ["magnet"], leadTime: 0)],
+      policies: [TradePolicy(id: "ban", name: "Ban", kind: .ban, origin: "CN", materials: ["magnet"])],
+      demands: [Demand(id: "ev", sector: .evTraction, site: "user", material: "magnet", endUnit: "vehicle", rate: d / 1.5 / secondsPerMonth, intensity: 1.5)],
+      reserves: reserveMonths > 0 ? [Reserve(id: "r", site: "user", material: "magnet", target: d * Double(reserveMonths), initial: d * Double(reserveMonths))] : [])
+  }
+
+  /// Uncertain inputs for a `ScenarioGenerator` network: the ban's length, the licence's approval,
+  /// outages of one converting plant, extra delay on one link and a demand multiplier (the benchmark's study).
+  public static func generatedUncertainty(for s: Scenario) -> UncertaintySpec {
+    var inputs: [UncertainInput] = []
+    if s.policies.contains(where: { $0.id == "ban" }) { inputs.append(UncertainInput(name: "ban-length", target: .policyDuration("ban"), distribution: .uniform(min: 6, max: 18))) }
+    if s.policies.contains(where: { $0.id == "licence" }) { inputs.append(UncertainInput(name: "approval", target: .policyApproval("licence"), distribution: .pert(min: 0.3, mode: 0.6, max: 0.9))) }
+    if let p = s.processes.first(where: { !$0.inputs.isEmpty }) {
+      inputs.append(UncertainInput(name: "outages", target: .processOutage(p.id, repair: .lognormal(median: 2, sigma: 0.5)), distribution: .exponential(mean: 24)))
+    }
+    if let l = s.links.first { inputs.append(UncertainInput(name: "shipping", target: .linkDelay(l.id), distribution: .empirical([0, 0, 1, 2]))) }
+    inputs.append(UncertainInput(name: "demand", target: .demandMultiplier("*"), distribution: .normal(mean: 1, sd: 0.1)))
+    return UncertaintySpec(inputs: inputs)
+  }
+}
