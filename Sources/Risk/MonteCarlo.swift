@@ -72,6 +72,9 @@ public struct RiskStudy: Sendable {
     public var inputs: [Double]
   }
 
+  /// The perturbed scenario of replication `r`.
+  public func perturbation(replication r: Int) -> Scenario { perturbation.apply(to: base, replication: r).scenario }
+
   /// Runs replication `r` (deterministic: depends only on the study and `r`).
   public func outcome(replication r: Int, override: [Double?]? = nil) throws(RiskRunError) -> Outcome {
     let (s, values) = perturbation.apply(to: base, replication: r, override: override)

@@ -57,6 +57,18 @@ let riskBenchmark = Benchmark(name: "risk", summary: "Monte Carlo: 10 000 replic
     row("generated 20 sites (\(g.processes.count) proc, \(g.links.count) links)", threads, 60, gs.spec.inputs.count, t, "P(shortfall) \(fixedFormat(pg?.scalar("shortfall-any")?.mean ?? .nan, decimals: 4))")
   }
 
+  // Where a replication's time goes (one core, 200 replications of the 20-site study).
+  var tPerturb = 0.0, tCompile = 0.0, tRun = 0.0, sink = 0.0
+  for r in 0..<200 {
+    var scen: Scenario?
+    tPerturb += bestSeconds(repeats: 1) { scen = gs.perturbation(replication: r) }
+    guard let sc = scen else { continue }
+    var engine: SimulationEngine?
+    tCompile += bestSeconds(repeats: 1) { engine = try? SimulationEngine(scenario: sc) }
+    tRun += bestSeconds(repeats: 1) { sink += engine?.run(checkBalance: false).demands.first?.met.last ?? 0 }
+  }
+  print("per replication (20 sites, 1 core): perturb \(formatNumber(tPerturb / 200 * 1e6, significantDigits: 3)) µs, validate+compile \(formatNumber(tCompile / 200 * 1e6, significantDigits: 3)) µs, run \(formatNumber(tRun / 200 * 1e6, significantDigits: 3)) µs" + (sink < 0 ? "!" : ""))
+
   // 3. The India demo.
   if let spec = try? UncertaintyDecoder().decode(text: RiskExamples.indiaMagnetsUncertainty, file: "demo") {
     let s = RiskStudy(base: RiskExamples.indiaMagnets(), spec: spec, seed: 1)

@@ -121,6 +121,19 @@ func writeResults(_ p: RiskPartial, confidence: Double, to dir: String) throws {
   try writeOutput(r.renderCSV(), to: dir, name: "rank-correlation.csv")
 }
 
+/// One-at-a-time and rank-correlation tornado of total unmet demand: tornado.csv and tornado.svg.
+func writeTornado(_ study: RiskStudy, _ partial: RiskPartial, to out: String) throws {
+  let (baseline, bars) = try study.tornado(partial)
+  var t = Table(columns: ["input", "unmet_kg_at_p10", "unmet_kg_at_p90", "swing_kg", "rank_correlation"])
+  for b in bars { t.append([b.input, num(b.low), num(b.high), num(b.high - b.low), fixedFormat(b.rankCorrelation, decimals: 4)]) }
+  t.append(["(all at median)", num(baseline), num(baseline), "0", ""])
+  try writeOutput(t.renderCSV(), to: out, name: "tornado.csv")
+  let svg = tornadoChart(
+    title: "What moves total unmet demand (\(study.base.name))", unit: "t unmet through \(partial.months.last?.description ?? "")", baseline: baseline,
+    bars: bars.map { ($0.input, $0.low, $0.high, $0.rankCorrelation) }, scale: 1e-3)
+  try writeOutput(svg, to: out, name: "tornado.svg")
+}
+
 func parseShard(_ text: String?) throws -> (Int, Int)? {
   guard let text else { return nil }
   let parts = text.split(separator: "/")
@@ -188,17 +201,7 @@ struct RiskCommand: ParsableCommand {
       emit(summaryTable(partial, confidence: confidence, title: title), format)
       if let out {
         try writeResults(partial, confidence: confidence, to: out)
-        if tornado, shard == nil {
-          let (baseline, bars) = try study.tornado(partial)
-          var t = Table(columns: ["input", "unmet_kg_at_p10", "unmet_kg_at_p90", "swing_kg", "rank_correlation"])
-          for b in bars { t.append([b.input, num(b.low), num(b.high), num(b.high - b.low), fixedFormat(b.rankCorrelation, decimals: 4)]) }
-          t.append(["(all at median)", num(baseline), num(baseline), "0", ""])
-          try writeOutput(t.renderCSV(), to: out, name: "tornado.csv")
-          let svg = tornadoChart(
-            title: "What moves total unmet demand (\(scenario.name))", unit: "t unmet through \(partial.months.last?.description ?? "")", baseline: baseline,
-            bars: bars.map { ($0.input, $0.low, $0.high, $0.rankCorrelation) }, scale: 1e-3)
-          try writeOutput(svg, to: out, name: "tornado.svg")
-        }
+        if tornado, shard == nil { try writeTornado(study, partial, to: out) }
       }
     }
   }
@@ -255,7 +258,7 @@ struct ReserveCommand: ParsableCommand {
   @Option(help: "Number of futures (common random numbers for every level tried).") var runs: Int = 500
   @Option(help: "Random seed.") var seed: UInt64 = 1
   @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-  @Option(help: "Directory for the sized reserve's fan charts and summary.") var out: String?
+  @Option(help: "Directory for the sized reserve's fan charts, tornado and summary.") var out: String?
   @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
 
   func validate() throws {
@@ -290,6 +293,7 @@ struct ReserveCommand: ParsableCommand {
         let sized = RiskStudy(base: s, spec: spec, seed: seed, horizon: study.horizon)
         let p = try MonteCarlo(study: sized, threads: threads).run(MonteCarlo.replications(runs: runs))
         try writeResults(p, confidence: 0.9, to: out)
+        try writeTornado(sized, p, to: out)
         try writeOutput(t.renderCSV(), to: out, name: "reserve.csv")
       }
     }

@@ -108,3 +108,31 @@ func singleSupplier(months: Int, level: Double, fillRate: Double?, banFrom: Int 
     }
   }
 }
+
+@Suite struct PathwiseTests {
+  /// Replication by replication (not only on average): with a reserve of one month that refills in
+  /// any open month, month t ≥ 1 is short exactly when months t−1 and t are both banned (read from the
+  /// perturbed scenario's policy windows), and short by the whole month's demand of 1 t.
+  @Test func monthlyBanShortfallsMatchTheRulePathByPath() throws {
+    let toy = RiskStudy(
+      base: RiskExamples.singleSupplier(months: 36, reserveMonths: 1),
+      spec: UncertaintySpec(inputs: [UncertainInput(name: "ban", target: .policyMonthly("ban"), distribution: .bernoulli(p: 0.4))]), seed: 8)
+    var checked = 0
+    for r in 0..<150 {
+      let s = toy.perturbation(replication: r)
+      var banned = Array(repeating: false, count: 36)
+      for p in s.policies {
+        let a = p.from.map { $0.months(since: s.start) } ?? 0, b = p.until.map { $0.months(since: s.start) } ?? 35
+        for t in a...b { banned[t] = true }
+      }
+      let o = try toy.outcome(replication: r)
+      for t in 1..<36 {
+        let expected = banned[t] && banned[t - 1] ? 1000.0 : 0
+        #expect(abs(o.series[1][t] - expected) < 1e-6, "replication \(r) month \(t)")
+        checked += 1
+      }
+      #expect(Double(banned.filter { $0 }.count) == o.inputs[0])
+    }
+    #expect(checked == 150 * 35)
+  }
+}
