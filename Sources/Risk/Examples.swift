@@ -15,7 +15,7 @@ public enum RiskExamples {
     let sites = [
       Site(id: "cn-magnet", name: "Chinese magnet makers", country: "CN", owner: "market"),
       Site(id: "in-magnet", name: "Domestic magnet plant", country: "IN", owner: "IREL"),
-      Site(id: "in-market", name: "Indian magnet users", country: "IN", owner: "market", initialStocks: [("ndfeb-magnet", 400_000)]),
+      Site(id: "in-market", name: "Indian magnet users", country: "IN", owner: "market", initialStocks: [("ndfeb-magnet", 600_000)]),
     ]
     let tpy = 1000 / secondsPerYear  // 1 t/yr in kg/s
     let processes = [

@@ -125,7 +125,9 @@ func writeResults(_ p: RiskPartial, confidence: Double, to dir: String) throws {
 func writeTornado(_ study: RiskStudy, _ partial: RiskPartial, to out: String) throws {
   let (baseline, bars) = try study.tornado(partial)
   var t = Table(columns: ["input", "unmet_kg_at_p10", "unmet_kg_at_p90", "swing_kg", "rank_correlation"])
-  for b in bars { t.append([b.input, num(b.low), num(b.high), num(b.high - b.low), fixedFormat(b.rankCorrelation, decimals: 4)]) }
+  // Swings below 1 g are rounding residue of the engine, shown as 0.
+  func kg(_ x: Double) -> String { abs(x) < 1e-3 ? "0" : num(x) }
+  for b in bars { t.append([b.input, num(b.low), num(b.high), kg(b.high - b.low), fixedFormat(b.rankCorrelation, decimals: 4)]) }
   t.append(["(all at median)", num(baseline), num(baseline), "0", ""])
   try writeOutput(t.renderCSV(), to: out, name: "tornado.csv")
   let svg = tornadoChart(
