@@ -169,6 +169,7 @@ struct RiskCommand: ParsableCommand {
   @Option(help: "KPI the stopping rule watches.") var stopKpi: String = "shortfall-any"
   @Option(help: "Worker threads (default: all cores). Results do not depend on it.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
   @Option(help: "Directory for CSV/JSON/SVG outputs and partial.txt.") var out: String?
+  @Option(help: "Compare with a variant on the same futures: NAME=VALUE (repeatable), e.g. reserves/ev-reserve/target=1000000.") var compare: [String] = []
   @Flag(help: "Also run the one-at-a-time tornado (2 runs per input) and write tornado.csv/svg to --out.") var tornado = false
   @Flag(help: "Show the progress bar even when stderr is not a terminal.") var progress = false
   @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
@@ -189,6 +190,28 @@ struct RiskCommand: ParsableCommand {
       let study = RiskStudy(base: scenario, spec: spec, seed: seed, horizon: try horizonMonths(horizon, scenario: scenario))
       if precision != nil, !study.scalarNames.contains(stopKpi) {
         throw ValidationError("--stop-kpi must be one of " + study.scalarNames.map { "'\($0)'" }.joined(separator: ", ") + "; got '\(stopKpi)'.")
+      }
+      if !compare.isEmpty {
+        guard shard == nil, precision == nil else { throw ValidationError("--compare runs all --runs futures on one machine; it cannot be combined with --shard or --precision.") }
+        var changes: [(UncertainTarget, Double)] = []
+        for c in compare {
+          guard let eq = c.firstIndex(of: "="), let v = Double(c[c.index(after: eq)...]) else { throw ValidationError("--compare must be NAME=VALUE with a number; got '\(c)'.") }
+          let name = String(c[..<eq])
+          switch UncertainTarget.parse(path: name) {
+          case .success(let t):
+            do { try UncertaintySpec(inputs: [UncertainInput(name: name, target: t, distribution: .fixed(v))]).check(against: scenario) } catch { throw ValidationError("--compare: \(error)") }
+            changes.append((t, v))
+          case .failure(let r): throw ValidationError("--compare: " + r.message)
+          }
+        }
+        let rows = try study.compare(changes: changes, replications: MonteCarlo.replications(runs: runs), confidence: confidence, threads: threads)
+        var t = Table(
+          title: "Base vs variant (\(compare.joined(separator: ", "))) on the same \(runs) futures, seed \(seed)",
+          columns: ["kpi", "base_mean", "variant_mean", "difference", "ci_half_width", "p_variant_better", "p_variant_worse"])
+        for r in rows { t.append([r.kpi, num(r.base), num(r.variant), num(r.difference), num(r.halfWidth), num(r.better), num(r.worse)]) }
+        emit(t, format)
+        if let out { try writeOutput(t.renderCSV(), to: out, name: "comparison.csv") }
+        return
       }
       let mc = MonteCarlo(study: study, threads: threads)
       let bar = ProgressBar(enabled: progress || isatty(2) != 0)

@@ -50,6 +50,7 @@ import Testing
     (["reserve", "--material", "unobtainium", "--runs", "5"], 65, "'ndfeb-magnet'"),
     (["sweep", "--param", "policies/cn-licence/colour=1"], 64, "'approval', 'delay'"),
     (["merge", "/nonexistent/partial.txt", "--out", "/tmp/x"], 65, "does not exist"),
+    (["risk", "--compare", "reserves/nope/target=1"], 64, "Known: 'ev-reserve'"),
   ])
   func exitCodes(args: [String], status: Int32, message: String) throws {
     let r = try runLodestone(args)
@@ -84,6 +85,15 @@ import Testing
     #expect(rows.count == 2)
     let unmetLow = Double(rows[0][3]) ?? -1, unmetHigh = Double(rows[1][3]) ?? -1
     #expect(unmetLow > unmetHigh && unmetHigh >= 0)
+  }
+
+  /// A bigger EV reserve on the same futures cannot leave more EV demand unmet on average.
+  @Test func compareOnTheSameFutures() throws {
+    let r = try runLodestone(["risk", "--runs", "20", "--horizon", "2028-12", "--compare", "reserves/ev-reserve/target=2000000", "--format", "csv"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let ev = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("unmet-kg:ev-traction,") }).split(separator: ",").map { Double($0) ?? .nan }
+    // base_mean, variant_mean, difference
+    #expect(ev[2] <= ev[1] && ev[3] <= 0)
   }
 
   /// Reserve sizing prints the level and writes the fan charts of the sized reserve.
