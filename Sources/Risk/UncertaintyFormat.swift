@@ -25,7 +25,19 @@ import Yams
 public struct UncertaintyDecoder: Sendable {
   public init() {}
 
+  /// Reads the `uncertainty:` (and `correlation:`) section of a whole scenario file, ignoring the
+  /// scenario's own keys; `nil` when the file has no `uncertainty:` section. Line numbers are the file's.
+  public func decodeSection(scenarioText text: String, file: String) throws(RiskInputError) -> UncertaintySpec? {
+    try decode(text: text, file: file, section: true)
+  }
+
   public func decode(text: String, file: String) throws(RiskInputError) -> UncertaintySpec {
+    // `section: false` always returns a spec or throws.
+    guard let spec = try decode(text: text, file: file, section: false) else { throw RiskInputError("\(file) has no 'uncertainty:' list.") }
+    return spec
+  }
+
+  func decode(text: String, file: String, section: Bool) throws(RiskInputError) -> UncertaintySpec? {
     let root: Node
     do {
       guard let n = try Yams.compose(yaml: text) else { throw RiskInputError("\(file) is empty; expected a mapping with an 'uncertainty:' list.") }
@@ -37,8 +49,12 @@ public struct UncertaintyDecoder: Sendable {
     }
     let p = Parser(file: file)
     guard let top = root.mapping else { throw p.error("the top level must be a mapping with an 'uncertainty:' list; got \(p.kind(root)).", root) }
-    try p.keys(top, allowed: ["schema-version", "description", "uncertainty", "correlation"], what: "top-level key")
-    if let v = top["schema-version"] {
+    if section {
+      guard top["uncertainty"] != nil else { return nil }
+    } else {
+      try p.keys(top, allowed: ["schema-version", "description", "uncertainty", "correlation"], what: "top-level key")
+    }
+    if !section, let v = top["schema-version"] {
       guard v.int == 1 else { throw p.error("schema-version must be 1; got '\(v.string ?? p.kind(v))'.", v) }
     }
     guard let list = top["uncertainty"] else { throw p.error("missing key 'uncertainty' (a list of uncertain inputs).", root) }

@@ -75,3 +75,19 @@ import Testing
     #expect(Set(lhs.map { Int($0[1] / 10 * 8) }) == Set(0..<8))
   }
 }
+
+@Suite struct UncertaintySectionTests {
+  /// Inside a scenario file the section is read with the file's own line numbers; other keys are ignored.
+  @Test func sectionOfAScenarioFile() throws {
+    let text = "schema-version: 3\nname: demo\nsites: []\nuncertainty:\n  - name: a\n    target: links/cn-in/delay\n    distribution: {kind: poisson, mean: 1}\n"
+    do {
+      _ = try UncertaintyDecoder().decodeSection(scenarioText: text, file: "s.yaml")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.description.hasPrefix("s.yaml, line 7, column 26: Distribution kind must be one of"))
+    }
+    #expect(try UncertaintyDecoder().decodeSection(scenarioText: "name: demo\nsites: []\n", file: "s.yaml") == nil)
+    let ok = try UncertaintyDecoder().decodeSection(scenarioText: "name: demo\nuncertainty:\n  - {name: a, target: links/cn-in/delay, distribution: 2 months}\n", file: "s.yaml")
+    #expect(ok?.inputs.first?.distribution == .fixed(2))
+  }
+}
