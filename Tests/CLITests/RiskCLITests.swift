@@ -96,6 +96,23 @@ import Testing
     #expect(ev[2] <= ev[1] && ev[3] <= 0)
   }
 
+  /// Adaptive stopping: shortfall-months has sd ≈ 8.8 months in the demo (1000-future run in docs/risk.md),
+  /// so the 90 % half-width 1.645·8.8/√n is 0.65 at n = 500 and 0.46 at n = 1000: a target of 0.5 stops
+  /// after the second batch of 500.
+  @Test func precisionStopsAtTheExpectedBatch() throws {
+    let r = try runLodestone(["risk", "--runs", "5000", "--precision", "0.5", "--stop-kpi", "shortfall-months", "--format", "csv"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("\nshortfall-months,months,1000,"))
+  }
+
+  /// A Latin hypercube of 4 points puts one approval value in each quarter of [0.2, 1].
+  @Test func latinHypercubeSweep() throws {
+    let r = try runLodestone(["sweep", "--param", "policies/cn-licence/approval=0.2:1", "--lhs", "4", "--runs", "5", "--horizon", "2026-12", "--format", "csv"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let values = r.stdout.split(separator: "\n").dropFirst().compactMap { Double($0.split(separator: ",")[1]) }
+    #expect(Set(values.map { Int((($0 - 0.2) / 0.8 * 4).rounded(.down)) }) == Set(0..<4))
+  }
+
   /// Reserve sizing prints the level and writes the fan charts of the sized reserve.
   @Test func reserveCommand() throws {
     let dir = try temporaryDirectory("risk-reserve")
