@@ -126,14 +126,17 @@ public struct Perturbation: Sendable {
         var t = v
         var down = 0
         var outages: [(from: YearMonth, to: YearMonth, fraction: Double)] = []
-        while t < Double(T) {
+        var failures = 0
+        while t < Double(T), failures < 10_000 {
+          failures += 1
           let rep = max(0, repair.quantile(more()))
           let a = Int(t.rounded(.down)), b = min(T - 1, max(a, Int((t + rep).rounded(.up)) - 1))
           if rep > 0 {
             outages.append((base.start.adding(months: a), base.start.adding(months: b), 0))
             down += b - a + 1
           }
-          t += rep + max(1e-9, d.quantile(more()))
+          // At most one failure a day (1/30 month), so a zero time between failures cannot stall the loop.
+          t += rep + max(1.0 / 30, d.quantile(more()))
         }
         realised = Double(down)
         edit(&s.processes, id) { p in p.availability.outages += outages }

@@ -135,6 +135,9 @@ public struct UncertaintyDecoder: Sendable {
       guard let m = n.mapping else { throw error("each uncertain input must be a mapping with 'name', 'target' and 'distribution'; got \(kind(n)).", n) }
       try keys(m, allowed: ["name", "target", "distribution", "repair", "driver", "description", "source"], what: "uncertain input key")
       guard let nameNode = m["name"], let name = nameNode.string, !name.isEmpty else { throw error("uncertain input is missing 'name'.", n) }
+      guard name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }) else {
+        throw error("an input name must be letters, digits, '-', '_' or '.'; got '\(name)'.", nameNode)
+      }
       guard let targetNode = m["target"], let path = targetNode.string else { throw error("uncertain input '\(name)' is missing 'target' (e.g. 'policies/cn-ban/duration').", n) }
       let isOutage = path.hasSuffix("/outage")
       var repair: Distribution?

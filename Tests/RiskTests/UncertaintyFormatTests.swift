@@ -24,6 +24,7 @@ import Testing
     ("uncertainty:\n  - name: a\n    target: links/l/delay\n    distribution: {kind: fixed, value: soon}\n", "line 4", "a duration in months"),
     ("uncertainty:\n  - name: a\n    target: processes/p/outage\n    distribution: {kind: exponential, mean: 5}\n", "line 2", "needs 'repair'"),
     ("uncertainty: 3\n", "line 1", "must be a list"),
+    ("uncertainty:\n  - name: freeze length\n    target: links/l/delay\n    distribution: 1\n", "line 2, column 11", "letters, digits"),
     ("uncertainty: []\ncorrelation: {inputs: [], matrix: []}\ncolour: red\n", "line 3", "'schema-version'"),
   ])
   func locatedErrors(text: String, location: String, mention: String) {
@@ -45,6 +46,20 @@ import Testing
       #expect(error.description.contains("line 2"))
       #expect(error.description.contains("'cn-freeze', 'cn-licence'"))
     }
+  }
+
+  /// A zero time between failures and zero repair time still terminates (one failure a day at most)
+  /// and takes nothing down; a fixed 12-month TBF with a 2-month repair takes months 12–13, 26–27, 40–41
+  /// and 54–55 (by hand: failure at 12.0, back at 14.0, next failure at 26.0, …): 8 of the 60 months.
+  @Test func outageRenewalProcess() {
+    let base = RiskExamples.indiaMagnets()
+    let none = setParameter(.processOutage("in-plant", repair: .fixed(0)), to: 0, in: base)
+    #expect(none.processes[1].availability.outages.isEmpty)
+    let spec = UncertaintySpec(inputs: [UncertainInput(name: "o", target: .processOutage("in-plant", repair: .fixed(2)), distribution: .fixed(12))])
+    let (s, v) = Perturbation(spec: spec, seed: 1).apply(to: base, replication: 0)
+    let o = s.processes[1].availability.outages.map { ($0.from.months(since: base.start), $0.to.months(since: base.start)) }
+    #expect(o.map(\.0) == [12, 26, 40, 54] && o.map(\.1) == [13, 27, 41, 55])
+    #expect(v == [8])
   }
 
   /// Perturbations change exactly what they name (hand-checked values).
