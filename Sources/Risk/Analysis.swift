@@ -146,6 +146,7 @@ public struct ReserveSizing: Sendable {
 
   /// Bisection on the level: the served count is a function of the level on fixed futures
   /// (common random numbers), so a higher target never yields a smaller level. `tolerance` is in kg.
+  /// `nil` when no level up to 100 years of covered demand (or `maxLevel` kg) reaches the target.
   public func size(service: Double, tolerance: Double? = nil, maxLevel: Double = 1e12) throws(RiskRunError) -> Result? {
     let need = Int((service * Double(runs)).rounded(.up))
     let zero = try served(level: 0)
@@ -162,7 +163,8 @@ public struct ReserveSizing: Sendable {
     while hiServed < need {
       hi *= 2
       steps += 1
-      if hi > maxLevel { return nil }
+      // A reserve of more than a century of covered demand is not an answer: give up.
+      if hi > min(maxLevel, 100 * max(1, annual)) { return nil }
       hiServed = try served(level: hi)
     }
     var lo = 0.0

@@ -299,7 +299,7 @@ struct ReserveCommand: ParsableCommand {
       let study = RiskStudy(base: scenario, spec: spec, seed: seed, horizon: try horizonMonths(horizon, scenario: scenario))
       let sizing = try ReserveSizing(study: study, material: MaterialID(material), reserveID: reserve.map { ReserveID($0) }, holdingCost: holdingCost, runs: runs, threads: threads)
       guard let r = try sizing.size(service: service) else {
-        throw DataError("No reserve up to 1e12 kg reaches a service of \(service) for '\(material)': the shortfalls are not ones a reserve at '\(sizing.reserve.site)' can cover.")
+        throw DataError("No reserve of '\(material)' up to 100 years of its covered demand reaches a service of \(service): the shortfalls are not ones a reserve at '\(sizing.reserve.site)' can cover (check the reserve's sectors and site).")
       }
       let last = scenario.start.adding(months: study.horizon - 1)
       var t = Table(
