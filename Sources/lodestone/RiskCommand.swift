@@ -78,7 +78,7 @@ func emit(_ t: Table, _ format: OutputFormat) {
   switch format {
   case .table: print(t.renderText(), terminator: "")
   case .csv: print(t.renderCSV(), terminator: "")
-  case .json: print(t.renderJSON())
+  case .json: print(t.renderJSON(), terminator: "")
   }
 }
 
@@ -100,7 +100,7 @@ func writeResults(_ p: RiskPartial, confidence: Double, to dir: String) throws {
   try writeOutput(p.encoded(), to: dir, name: "partial.txt")
   let s = summaryTable(p, confidence: confidence, title: "Monte Carlo summary")
   try writeOutput(s.renderCSV(), to: dir, name: "summary.csv")
-  try writeOutput(s.renderJSON() + "\n", to: dir, name: "summary.json")
+  try writeOutput(s.renderJSON(), to: dir, name: "summary.json")
   var m = Table(columns: ["series", "month", "mean_kg", "sd_kg", "p5_kg", "p25_kg", "p50_kg", "p75_kg", "p95_kg", "p_unmet"])
   for (k, name) in p.seriesNames.enumerated() {
     let st = p.series[k]
@@ -151,11 +151,10 @@ struct RiskCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "risk",
     abstract: "Monte Carlo risk: unmet demand by sector and month, its value, recovery after bans, tornado.",
-    discussion: """
-      Runs N futures of the monthly engine, each perturbed by the uncertain inputs (--uncertainty FILE;
-      the built-in demo has its own). Replication r draws from a stream keyed by (seed, r, input), so the
-      output is identical for any --threads and any --shard split merged with 'lodestone merge'.
-      """)
+    discussion: "Runs N futures of the monthly engine, each perturbed by the uncertain inputs (--uncertainty FILE; the built-in demo has its own). "
+      + "Replication r draws from a stream keyed by (seed, r, input), so the output is identical for any --threads and any --shard split merged with 'lodestone merge'. "
+      + "Examples: lodestone risk --runs 10000 --seed 42 --out out/ --tornado; lodestone risk --runs 100000 --shard 0/8 --out part-0; "
+      + "lodestone risk --compare reserves/ev-reserve/target=1500000.")
 
   @Argument(help: "Scenario (default: the built-in India magnet demo; 'generated:N' for a generated network).") var file: String?
   @Option(help: "Scenario variant.") var variant: String?
