@@ -33,6 +33,8 @@ let package = Package(
     .target(name: "ScenarioFormat", dependencies: ["SupplyChain", "Yams"]),
     // Monthly engine.
     .target(name: "Simulation", dependencies: ["SupplyChain"]),
+    // Monte Carlo risk: uncertain inputs, perturbation, streaming statistics, reserve sizing, sweeps, shards.
+    .target(name: "Risk", dependencies: ["SupplyChain", "Simulation", "Quantities", "Chemistry", "Yams"]),
     // COIN-OR CBC + CLP C interfaces (Debian coinor-libcbc-dev). Never link ClpSolver.
     .systemLibrary(
       name: "CCoinOR", pkgConfig: "cbc",
@@ -60,7 +62,7 @@ let package = Package(
       name: "lodestone",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
-        "Separation", "Magnets", "QualityControl", "Reports", "Economics",
+        "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (run with `swift run -c release lodestone-bench`).
@@ -68,7 +70,7 @@ let package = Package(
       name: "lodestone-bench",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
-        "Separation", "Magnets", "QualityControl", "Reports",
+        "Separation", "Magnets", "QualityControl", "Reports", "Risk",
       ]),
     // Test helpers (not API): approx-equal, fixtures, golden files, running the CLI.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -83,6 +85,7 @@ let package = Package(
     .testTarget(name: "QualityControlTests", dependencies: ["QualityControl", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
     .testTarget(name: "EconomicsTests", dependencies: ["Economics", "Simulation", "SupplyChain", "TestSupport"]),
+    .testTarget(name: "RiskTests", dependencies: ["Risk", "Simulation", "SupplyChain", "Quantities", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
   ]
 )

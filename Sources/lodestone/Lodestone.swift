@@ -15,5 +15,9 @@ struct Lodestone: ParsableCommand {
       Value.self,
       NPV.self,
       QC.self,
+      RiskCommand.self,
+      ReserveCommand.self,
+      SweepCommand.self,
+      MergeCommand.self,
     ])
 }
