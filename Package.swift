@@ -43,7 +43,7 @@ let package = Package(
     .target(name: "Separation", dependencies: ["Chemistry", "Quantities"]),
     // Magnet grades, derating, working point, fields.
     .target(
-      name: "Magnets", dependencies: ["Quantities", .product(name: "RealModule", package: "swift-numerics")]),
+      name: "Magnets", dependencies: ["Quantities", "Chemistry", .product(name: "RealModule", package: "swift-numerics")]),
     // Statistical process control. Leaf.
     .target(name: "QualityControl", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
     // Tables, CSV/JSON, SVG charts, and the report builders of each capability.
