@@ -6,6 +6,6 @@ struct Lodestone: ParsableCommand {
     commandName: "lodestone",
     abstract: "Plan rare-earth magnet supply chains: element flows, disruptions, separation, magnets, quality.",
     subcommands: [
-      Chem.self,
+      Chem.self, Magnet.self,
     ])
 }
