@@ -6,6 +6,7 @@ struct Lodestone: ParsableCommand {
     commandName: "lodestone",
     abstract: "Plan rare-earth magnet supply chains: element flows, disruptions, separation, magnets, quality.",
     subcommands: [
-      Chem.self, Magnet.self,
+      Chem.self,
+      MagnetCommand.self,
     ])
 }

@@ -4,7 +4,7 @@ import Magnets
 import Quantities
 import Reports
 
-struct Magnet: ParsableCommand {
+struct MagnetCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "magnet",
     abstract: "Magnet engineering: grade catalogue, temperature derating, working-point checks and B/H fields.",
@@ -251,7 +251,7 @@ struct Magnet: ParsableCommand {
           default: throw ValidationError("--axis must be x, y or z; got '\(axis)'.")
           }
         }
-        let magnet = Magnets.Magnet(
+        let magnet = Magnet(
           shape: shape, polarization: j, position: try parseVector(position, option: "--position"),
           orientation: Rotation(rotationVector: try parseVector(rotation, option: "--rotation")))
         try magnet.validate()
