@@ -101,31 +101,41 @@ public struct Magnet: Sendable, Hashable {
   /// The superposed field of several magnets at every point (B in T, H in A/m), in order.
   public static func total(_ magnets: [Magnet], at points: [Vector3]) -> [FieldSample] {
     let n = points.count
-    var out = [FieldSample](repeating: FieldSample(b: .zero, h: .zero), count: n)
-    guard n > 0, !magnets.isEmpty else { return out }
-    out.withUnsafeMutableBufferPointer { dst in
-      points.withUnsafeBufferPointer { src in
-        let d = UncheckedBuffer(base: dst.baseAddress)
-        let s = UncheckedConstBuffer(base: src.baseAddress)
-        let chunk = 4096
-        let chunks = (n + chunk - 1) / chunk
-        let work: @Sendable (Int) -> Void = { (c: Int) in
-          guard let dp = d.base, let sp = s.base else { return }
-          let lo = c * chunk, hi = min(n, lo + chunk)
-          for i in lo..<hi {
-            var acc = magnets[0].field(at: sp[i])
-            for m in magnets.dropFirst() {
-              let f = m.field(at: sp[i])
-              acc.b += f.b
-              acc.h += f.h
-            }
-            dp[i] = acc
-          }
+    return [FieldSample](unsafeUninitializedCapacity: n) { buffer, count in
+      points.withUnsafeBufferPointer { src in total(magnets, at: src, into: buffer) }
+      count = n
+    }
+  }
+
+  /// Writes the superposed field of `magnets` at `points` into `out` (which must have at least
+  /// `points.count` elements; extra elements are left alone). Reusing `out` avoids allocating
+  /// and page-faulting a fresh result for every batch. Splits over the available cores.
+  public static func total(_ magnets: [Magnet], at points: UnsafeBufferPointer<Vector3>, into out: UnsafeMutableBufferPointer<FieldSample>) {
+    let n = min(points.count, out.count)
+    guard n > 0 else { return }
+    let d = UncheckedBuffer(base: out.baseAddress)
+    let s = UncheckedConstBuffer(base: points.baseAddress)
+    let chunk = 4096
+    let chunks = (n + chunk - 1) / chunk
+    let work: @Sendable (Int) -> Void = { (c: Int) in
+      guard let dp = d.base, let sp = s.base else { return }
+      let lo = c * chunk, hi = min(n, lo + chunk)
+      if magnets.count == 1 {
+        let m = magnets[0]
+        for i in lo..<hi { (dp + i).initialize(to: m.field(at: sp[i])) }
+        return
+      }
+      for i in lo..<hi {
+        var acc = FieldSample(b: .zero, h: .zero)
+        for m in magnets {
+          let f = m.field(at: sp[i])
+          acc.b += f.b
+          acc.h += f.h
         }
-        if chunks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
+        (dp + i).initialize(to: acc)
       }
     }
-    return out
+    if chunks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
   }
 
   /// Field in the body frame: (B in T, J at the point in T — J inside the magnet, 0 outside).
@@ -159,21 +169,25 @@ struct UncheckedConstBuffer: @unchecked Sendable { let base: UnsafePointer<Vecto
 /// indeterminate form arises (Cichon 2019); reflections flip the signs back.
 @inlinable
 func cuboidB(_ half: Vector3, _ j: Vector3, _ p: Vector3) -> (Vector3, Vector3) {
-  let a = abs(half.x), b = abs(half.y), c = abs(half.z)
+  let a0 = abs(half.x), b0 = abs(half.y), c0 = abs(half.z)
   let tol = 1e-15
-  let dx = abs(p.x) - a, dy = abs(p.y) - b, dz = abs(p.z) - c
-  let inX = dx < tol * a, inY = dy < tol * b, inZ = dz < tol * c
+  let dx = abs(p.x) - a0, dy = abs(p.y) - b0, dz = abs(p.z) - c0
+  let inX = dx < tol * a0, inY = dy < tol * b0, inZ = dz < tol * c0
   let inside = inX && inY && inZ
   let jIn = inside ? j : .zero
   if j == .zero { return (.zero, jIn) }
-  let sX = abs(dx) < tol * a, sY = abs(dy) < tol * b, sZ = abs(dz) < tol * c
+  let sX = abs(dx) < tol * a0, sY = abs(dy) < tol * b0, sZ = abs(dz) < tol * c0
   if (sY && sZ && inX) || (sX && sZ && inY) || (sX && sY && inZ) { return (.zero, jIn) }
 
   // Reflect into the octant x ≥ 0, y ≤ 0, z ≤ 0; σ holds the reflection of each axis.
   let sx: Double = p.x < 0 ? -1 : 1
   let sy: Double = p.y > 0 ? -1 : 1
   let sz: Double = p.z > 0 ? -1 : 1
-  let x = p.x * sx, y = p.y * sy, z = p.z * sz
+  // B depends only on length ratios: scale so the largest half-side is 1 (keeps the angle
+  // products below in range).
+  let inv = 1 / max(a0, b0, c0)
+  let x = p.x * sx * inv, y = p.y * sy * inv, z = p.z * sz * inv
+  let a = a0 * inv, b = b0 * inv, c = c0 * inv
   let px = j.x * sx, py = j.y * sy, pz = j.z * sz
 
   let xma = x - a, xpa = x + a, ymb = y - b, ypb = y + b, zmc = z - c, zpc = z + c
@@ -210,31 +224,28 @@ func cuboidB(_ half: Vector3, _ j: Vector3, _ p: Vector3) -> (Vector3, Vector3) 
         / ((-zmc + pmm) * (zmc - mpm) * (-zpc + mmp) * (zpc - ppp)))
   }
   if px != 0 {
-    let ff1x =
-      Double.atan2(y: ymb * zmc, x: xma * mmm) - Double.atan2(y: ymb * zmc, x: xpa * pmm)
-      - Double.atan2(y: ypb * zmc, x: xma * mpm) + Double.atan2(y: ypb * zmc, x: xpa * ppm)
-      - Double.atan2(y: ymb * zpc, x: xma * mmp) + Double.atan2(y: ymb * zpc, x: xpa * pmp)
-      + Double.atan2(y: ypb * zpc, x: xma * mpp) - Double.atan2(y: ypb * zpc, x: xpa * ppp)
+    var s = AngleSum()
+    s.add(ymb * zmc, xma * mmm); s.sub(ymb * zmc, xpa * pmm); s.sub(ypb * zmc, xma * mpm); s.add(ypb * zmc, xpa * ppm)
+    s.sub(ymb * zpc, xma * mmp); s.add(ymb * zpc, xpa * pmp); s.add(ypb * zpc, xma * mpp); s.sub(ypb * zpc, xpa * ppp)
+    let ff1x = s.value
     bx += px * ff1x
     by += px * ff2z
     bz += px * ff2y
   }
   if py != 0 {
-    let ff1y =
-      Double.atan2(y: xma * zmc, x: ymb * mmm) - Double.atan2(y: xpa * zmc, x: ymb * pmm)
-      - Double.atan2(y: xma * zmc, x: ypb * mpm) + Double.atan2(y: xpa * zmc, x: ypb * ppm)
-      - Double.atan2(y: xma * zpc, x: ymb * mmp) + Double.atan2(y: xpa * zpc, x: ymb * pmp)
-      + Double.atan2(y: xma * zpc, x: ypb * mpp) - Double.atan2(y: xpa * zpc, x: ypb * ppp)
+    var s = AngleSum()
+    s.add(xma * zmc, ymb * mmm); s.sub(xpa * zmc, ymb * pmm); s.sub(xma * zmc, ypb * mpm); s.add(xpa * zmc, ypb * ppm)
+    s.sub(xma * zpc, ymb * mmp); s.add(xpa * zpc, ymb * pmp); s.add(xma * zpc, ypb * mpp); s.sub(xpa * zpc, ypb * ppp)
+    let ff1y = s.value
     bx += py * ff2z
     by += py * ff1y
     bz -= py * ff2x
   }
   if pz != 0 {
-    let ff1z =
-      Double.atan2(y: xma * ymb, x: zmc * mmm) - Double.atan2(y: xpa * ymb, x: zmc * pmm)
-      - Double.atan2(y: xma * ypb, x: zmc * mpm) + Double.atan2(y: xpa * ypb, x: zmc * ppm)
-      - Double.atan2(y: xma * ymb, x: zpc * mmp) + Double.atan2(y: xpa * ymb, x: zpc * pmp)
-      + Double.atan2(y: xma * ypb, x: zpc * mpp) - Double.atan2(y: xpa * ypb, x: zpc * ppp)
+    var s = AngleSum()
+    s.add(xma * ymb, zmc * mmm); s.sub(xpa * ymb, zmc * pmm); s.sub(xma * ypb, zmc * mpm); s.add(xpa * ypb, zmc * ppm)
+    s.sub(xma * ymb, zpc * mmp); s.add(xpa * ymb, zpc * pmp); s.add(xma * ypb, zpc * mpp); s.sub(xpa * ypb, zpc * ppp)
+    let ff1z = s.value
     bx += pz * ff2y
     by -= pz * ff2x
     bz += pz * ff1z
@@ -351,4 +362,74 @@ func diametralH(z0: Double, r: Double, z: Double, phi: Double) -> (Double, Doubl
     -cphi / (2 * Double.pi * r)
     * (am * elleM - ap * elleP - (1 + zm2 + r2) / am * ellkM + (1 + zp2 + r2) / ap * ellkP)
   return (hr, hphi, hz)
+}
+
+/// Σ ±atan2(yᵢ, xᵢ) with a single accurate atan2: the exact angle of the complex product
+/// Π (xᵢ + i·yᵢ)^(±1) is the sum modulo 2π, and a cheap estimate of the sum (each term within
+/// π/16, so eight terms are within π/2 < π) picks the multiple of 2π. Follows atan2's
+/// signed-zero conventions term by term, so it equals the plain sum of atan2 calls up to rounding.
+@usableFromInline
+struct AngleSum {
+  @usableFromInline var re = 1.0
+  @usableFromInline var im = 0.0
+  @usableFromInline var estimate = 0.0
+
+  @inlinable init() {}
+
+  /// A division-free estimate of atan2 (|error| ≤ π/16): the centre of the π/8-wide sector
+  /// the point lies in, with atan2's quadrant and signed-zero rules.
+  @inlinable @inline(__always)
+  static func roughAtan2(_ y: Double, _ x: Double) -> Double {
+    let ax = abs(x), ay = abs(y)
+    // tan(π/8) = √2 − 1, tan(3π/8) = √2 + 1
+    var r = Double.pi / 16
+    if ay > 0.41421356237309503 * ax { r += Double.pi / 8 }
+    if ay > ax { r += Double.pi / 8 }
+    if ay > 2.414213562373095 * ax { r += Double.pi / 8 }
+    if x.sign == .minus { r = Double.pi - r }
+    return y.sign == .minus ? -r : r
+  }
+
+  @inlinable @inline(__always)
+  mutating func add(_ y: Double, _ x: Double) {
+    estimate += AngleSum.roughAtan2(y, x)
+    var fx = x, fy = y
+    AngleSum.normalise(&fx, &fy)
+    let r = re * fx - im * fy
+    im = re * fy + im * fx
+    re = r
+    AngleSum.normalise(&re, &im)
+  }
+
+  @inlinable @inline(__always)
+  mutating func sub(_ y: Double, _ x: Double) {
+    estimate -= AngleSum.roughAtan2(y, x)
+    var fx = x, fy = y
+    AngleSum.normalise(&fx, &fy)
+    let r = re * fx + im * fy
+    im = im * fx - re * fy
+    re = r
+    AngleSum.normalise(&re, &im)
+  }
+
+  /// Keeps a factor in [1e-100, 1e100] (a zero factor becomes ±1 so its angle stays atan2's
+  /// 0 or π); the scale does not change the angle. Rarely taken.
+  @inlinable @inline(__always)
+  static func normalise(_ x: inout Double, _ y: inout Double) {
+    let m = max(abs(x), abs(y))
+    if m < 1e-100 || m > 1e100 {
+      if m == 0 {
+        x = x.sign == .minus ? -1 : 1
+      } else {
+        x /= m
+        y /= m
+      }
+    }
+  }
+
+  @inlinable var value: Double {
+    let principal = Double.atan2(y: im, x: re)
+    let turns = ((estimate - principal) / (2 * Double.pi)).rounded()
+    return principal + turns * 2 * Double.pi
+  }
 }
