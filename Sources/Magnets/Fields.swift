@@ -93,7 +93,8 @@ public struct Magnet: Sendable, Hashable {
   }
 
   /// B (T) and H (A/m) at every point, in order. Large batches are split over the available
-  /// cores; the result does not depend on the split.
+  /// cores; the result does not depend on the split. Cuboids use a 4-lane vector kernel that
+  /// agrees with `field(at:)` to rounding (tested to 1e-13 relative).
   public func fields(at points: [Vector3]) -> [FieldSample] {
     Magnet.total([self], at: points)
   }
@@ -121,8 +122,7 @@ public struct Magnet: Sendable, Hashable {
       guard let dp = d.base, let sp = s.base else { return }
       let lo = c * chunk, hi = min(n, lo + chunk)
       if magnets.count == 1 {
-        let m = magnets[0]
-        for i in lo..<hi { (dp + i).initialize(to: m.field(at: sp[i])) }
+        magnets[0].fieldsBlock(sp + lo, dp + lo, count: hi - lo)
         return
       }
       for i in lo..<hi {
