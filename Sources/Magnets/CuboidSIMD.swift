@@ -47,11 +47,10 @@ func vatan2mod(_ y: V4, _ x: V4) -> V4 {
   let swap = ay .> ax
   let num = ax.replacing(with: ay, where: .!swap)
   let den = ay.replacing(with: ax, where: .!swap)
-  var t = num / den
-  let red = t .> 0.41421356237309503
-  var off = V4(repeating: 0)
-  t.replace(with: (t - 1) / (t + 1), where: red)
-  off.replace(with: Double.pi / 4, where: red)
+  // t = num/den, or (t − 1)/(t + 1) = (num − den)/(num + den) when t > tan(π/8): one division
+  let red = num .> 0.41421356237309503 * den
+  let t = (num - den).replacing(with: num, where: .!red) / (num + den).replacing(with: den, where: .!red)
+  let off = V4(repeating: 0).replacing(with: Double.pi / 4, where: red)
   let h = t / (1 + (1 + t * t).squareRoot())
   let z = h * h
   var p = V4(repeating: -1.0 / 23)
