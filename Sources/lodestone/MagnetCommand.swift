@@ -1,4 +1,5 @@
 import ArgumentParser
+import Chemistry
 import Foundation
 import Magnets
 import Quantities
@@ -42,6 +43,9 @@ struct MagnetCommand: ParsableCommand {
     @OptionGroup var common: Common
     @Option(name: .customLong("class"), help: "Only this HcJ class (N, M, H, SH, UH, EH, AH, SmCo5, Sm2Co17).") var hcjClass: String?
     @Flag(help: "Add the source columns.") var sources = false
+    @Flag(help: "Add the element bill (kg per kg magnet: Nd, Pr, Dy, Tb, Sm, Fe, Co, B).") var elements = false
+    @Option(help: "Heavy-rare-earth process for --elements and the Dy/Tb column: bulk or gbd.") var process: DiffusionProcess = .bulk
+    @Option(name: .customLong("tb-share"), help: "Tb share of the heavy rare earth (mass basis, 0...1) for --elements.") var tbShare: Double = 0
 
     func run() throws {
       try reportingErrors {
@@ -56,14 +60,22 @@ struct MagnetCommand: ParsableCommand {
           "grade", "class", "iec_name", "br_min_T", "br_max_T", "hcj_min_kA_m", "hcb_min_kA_m", "hcb_estimated", "bhmax_min_kJ_m3",
           "tw_max_C", "alpha_br_pct_per_K", "beta_hcj_pct_per_K", "dy_tb_wt_pct",
         ]
+        guard tbShare >= 0 && tbShare <= 1 else { throw ValidationError("--tb-share must be in 0...1; got \(tbShare).") }
+        let billElements: [Element] = [.B, .Fe, .Co, .Pr, .Nd, .Sm, .Tb, .Dy]  // by atomic number
+        if elements { cols += billElements.map { "\($0.symbol)_kg_per_kg" } }
         if sources { cols += ["source", "coefficient_source", "note"] }
         var t = Table(columns: cols)
         for g in grades {
           var row = [
             g.id, g.coercivityClass.rawValue, g.iecShortName(), num(g.brMin), num(g.brMax), num(g.hcjMin / 1000),
             num(g.hcbMinOrEstimate / 1000, 4), g.hcbIsEstimated ? "yes" : "no", num(g.bhMaxMin / 1000), num(g.maxWorkingTemperature),
-            num(g.alphaBr), num(g.betaHcJ), hreText(g.heavyRareEarthPercent),
+            num(g.alphaBr), num(g.betaHcJ),
+            process == .bulk ? hreText(g.heavyRareEarthPercent) : num(g.heavyRareEarthFraction(process: process) * 100),
           ]
+          if elements {
+            let bill = g.elementDemand(process: process, assumptions: CompositionAssumptions(terbiumShare: tbShare))
+            row += billElements.map { num(bill[$0] ?? 0) }
+          }
           if sources { row += [g.source, g.coefficientSource, g.note] }
           t.append(row)
         }

@@ -33,6 +33,21 @@ import Testing
     #expect(table.stdout.contains("N33AH") && !table.stdout.contains("N42SH"))
   }
 
+  /// Element bill, hand: N42SH bulk Dy 4 %, Nd (31 − 4)·0.75 = 20.25 %, Fe 65.7 %; with GBD
+  /// Dy 2 %; SmCo5 Sm = 150.36/(150.36 + 5·58.933194) = 0.33787.
+  @Test func elementBill() throws {
+    let bulk = rows(try runLodestone(["magnet", "grades", "--elements", "--format", "csv"]).stdout)
+    let n42sh = bulk.first { $0["grade"] == "N42SH" }
+    #expect(approx(value(n42sh, "Dy_kg_per_kg"), 0.04, rel: 1e-9))
+    #expect(approx(value(n42sh, "Nd_kg_per_kg"), 0.2025, rel: 1e-9))
+    #expect(approx(value(n42sh, "Fe_kg_per_kg"), 0.657, rel: 1e-9))
+    #expect(approx(value(bulk.first { $0["grade"] == "SmCo5" }, "Sm_kg_per_kg"), 0.33787, rel: 1e-5))
+    let gbd = rows(try runLodestone(["magnet", "grades", "--elements", "--process", "gbd", "--tb-share", "0.5", "--format", "csv"]).stdout)
+    let g = gbd.first { $0["grade"] == "N42SH" }
+    #expect(approx(value(g, "Dy_kg_per_kg"), 0.01, rel: 1e-9) && approx(value(g, "Tb_kg_per_kg"), 0.01, rel: 1e-9))
+    #expect(approx(value(g, "dy_tb_wt_pct"), 2, rel: 1e-9))
+  }
+
   /// N42SH at 150 °C (hand): Br = 1.28·(1 − 0.0011·130) = 1.09696 T, HcJ = 1592·0.285 = 453.72 kA/m.
   @Test func derate() throws {
     let r = try runLodestone(["magnet", "derate", "N42SH", "--temperatures", "20,150", "--format", "csv"])
