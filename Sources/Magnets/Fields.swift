@@ -279,10 +279,7 @@ func cylinderB(_ r0: Double, _ h0: Double, _ j: Vector3, _ p: Vector3) -> (Vecto
     let (hr, hp, hz) = diametralH(z0: z0, r: r, z: z, phi: phi - theta)
     fr += hr * jt
     fphi += hp * jt
-    fz += hz * jt
-    if inside {
-      // the diametral formula gives µ0H; B = µ0H + J inside (added in Cartesian form below)
-    }
+    fz += hz * jt  // µ0H of the transverse part; J is added below where inside
   }
   if j.z != 0 {
     let (br, bz) = axialB(z0: z0, r: r, z: z)

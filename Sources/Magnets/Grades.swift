@@ -171,11 +171,12 @@ public struct IECDesignation: Sendable, Hashable {
 /// An error in a grade table, located by source, line and column.
 public struct GradeTableError: Error, Sendable, Equatable, CustomStringConvertible {
   public var source: String
+  /// 1-based line, or 0 when the error is not tied to one line.
   public var line: Int
   public var column: String?
   public var message: String
   public var description: String {
-    "\(source) line \(line)" + (column.map { ", column '\($0)'" } ?? "") + ": " + message
+    source + (line > 0 ? " line \(line)" : "") + (column.map { ", column '\($0)'" } ?? "") + ": " + message
   }
 }
 

@@ -287,3 +287,18 @@ import Testing
     #expect(c.bulkHeavyRareEarthPercent.lowerBound >= order[max(0, i - 1)].bulkHeavyRareEarthPercent.upperBound)
   }
 }
+
+@Suite struct CatalogMergeTests {
+  @Test func duplicateAcrossCataloguesIsRejected() throws {
+    var c = GradeCatalog.builtIn
+    let mine = try GradeCatalog(
+      csv: "grade,hcj_class,br_min_T,hcj_min_kA_m,tw_max_C,alpha_Br_pct_per_K,beta_HcJ_pct_per_K_typ,source_br_bhmax\nn42sh,SH,1.3,1600,150,-0.11,-0.55,mine",
+      source: "mine.csv")
+    do {
+      try c.add(mine.grades, source: "mine.csv")
+      Issue.record("accepted a duplicate grade name")
+    } catch {
+      #expect(error.description == "mine.csv, column 'grade': Grade names must be unique across catalogues; 'n42sh' is already defined.")
+    }
+  }
+}
