@@ -9,7 +9,8 @@ orientation as a rotation vector in radians) and one observer point, all SI (m, 
 magpylib's B (T) and H (A/m) at that point. Observers avoid the edges by at least 2 % of
 the smallest dimension (magpylib and Lodestone both lose accuracy right at edges), but
 include points inside the magnets and close to the cylinder axis (r < 0.05 R, where
-magpylib switches to a series for the diametral field).
+magpylib switches to a series for the diametral field), and a set of points on the
+extensions of cuboid edges (outside the magnet), where naive formulas meet 0/0.
 """
 import csv
 import os
@@ -29,6 +30,20 @@ CASES = [
     ("cylinder-axial", "cylinder", (0.010, 0.005, 0), (0, 0, 1.2), (0, 0, 0), (0, 0, 0)),
     ("cylinder-diametral", "cylinder", (0.010, 0.005, 0), (1.2, 0, 0), (0, 0, 0), (0, 0, 0)),
     ("cylinder-oblique", "cylinder", (0.006, 0.012, 0), (0.4, 0.7, -0.9), (-0.002, 0.001, 0.003), (-0.5, 0.2, 1.1)),
+    ("cuboid-edge-extensions", "cuboid", (0.010, 0.010, 0.005), (0.2, -0.4, 1.3), (0, 0, 0), (0, 0, 0)),
+]
+
+# Points on the extensions of cuboid edges (outside the magnet), where the textbook formula
+# has 0/0 terms: two coordinates on face planes, the third beyond the edge's end.
+EDGE_EXTENSIONS = [
+    (sx * 0.005, sy * 0.005 * f, sz * 0.0025)
+    for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1) for f in (1.5, 3.0)
+] + [
+    (sx * 0.005 * f, sy * 0.005, sz * 0.0025)
+    for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1) for f in (2.0,)
+] + [
+    (sx * 0.005, sy * 0.005, sz * 0.0025 * f)
+    for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1) for f in (4.0,)
 ]
 
 
@@ -90,7 +105,7 @@ def main():
             src = magpy.magnet.Cuboid(dimension=dims, polarization=J, position=pos, orientation=rot)
         else:
             src = magpy.magnet.Cylinder(dimension=dims[:2], polarization=J, position=pos, orientation=rot)
-        body = observers(shape, dims)
+        body = np.array(EDGE_EXTENSIONS) if name == "cuboid-edge-extensions" else observers(shape, dims)
         glob = rot.apply(body) + np.array(pos)
         B = src.getB(glob)
         H = src.getH(glob)

@@ -71,14 +71,12 @@ func vatan2mod(_ y: V4, _ x: V4) -> V4 {
   return r
 }
 
-/// Vector form of `AngleSum` (see there). `valid` turns false in lanes whose factors leave
-/// [1e-30, 1e30] (or are zero); those lanes must be recomputed by the scalar code.
+/// Vector form of `AngleSum` (see there).
 @usableFromInline
 struct AngleSum4 {
   @usableFromInline var re = V4(repeating: 1)
   @usableFromInline var im = V4(repeating: 0)
   @usableFromInline var estimate = V4(repeating: 0)
-  @usableFromInline var valid = SIMDMask<SIMD4<Int64>>(repeating: true)
 
   @inlinable init() {}
 
@@ -97,15 +95,8 @@ struct AngleSum4 {
   }
 
   @inlinable @inline(__always)
-  mutating func check(_ y: V4, _ x: V4) {
-    let m = pointwiseMax(vabs(x), vabs(y))
-    valid = valid .& (m .>= 1e-30) .& (m .<= 1e30)
-  }
-
-  @inlinable @inline(__always)
   mutating func add(_ y: V4, _ x: V4) {
     estimate += AngleSum4.rough(y, x)
-    check(y, x)
     let r = re * x - im * y
     im = re * y + im * x
     re = r
@@ -114,10 +105,18 @@ struct AngleSum4 {
   @inlinable @inline(__always)
   mutating func sub(_ y: V4, _ x: V4) {
     estimate -= AngleSum4.rough(y, x)
-    check(y, x)
     let r = re * x + im * y
     im = im * x - re * y
     re = r
+  }
+
+  /// False in lanes whose product left [1e-250, 1e250] or is not finite (a zero factor, or
+  /// points absurdly far away or close to a corner): recompute those with the scalar code,
+  /// which rescales term by term. Checking once at the end is enough because factors are
+  /// O(1) for any sensible point once lengths are scaled by the magnet size.
+  @inlinable var valid: SIMDMask<SIMD4<Int64>> {
+    let m = pointwiseMax(vabs(re), vabs(im))
+    return (m .>= 1e-250) .& (m .<= 1e250)
   }
 
   @inlinable var value: V4 {
