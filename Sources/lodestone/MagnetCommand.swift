@@ -225,6 +225,7 @@ struct MagnetCommand: ParsableCommand {
         --temperature and --axis (J = Br(T) along the axis; minimum Br).
         """)
     @Option(help: "Observer points CSV (x,y,z in m).") var points: String
+    @Option(help: "A CSV of magnets (shape,d1_m,d2_m,d3_m,jx_T,jy_T,jz_T,px_m,py_m,pz_m,rx_rad,ry_rad,rz_rad); fields add up.") var magnets: String?
     @Option(help: "Cuboid sides a x b x c, e.g. 10x10x5mm (m if no unit).") var cuboid: String?
     @Option(help: "Cylinder D x H (axis z), e.g. 10x5mm.") var cylinder: String?
     @Option(help: "Polarisation J in T in the magnet frame, 'jx,jy,jz'.") var polarization: String?
@@ -238,37 +239,17 @@ struct MagnetCommand: ParsableCommand {
 
     func run() throws {
       try reportingErrors {
-        guard (cuboid == nil) != (cylinder == nil) else { throw ValidationError("Give exactly one of --cuboid or --cylinder.") }
-        guard (polarization == nil) != (grade == nil) else { throw ValidationError("Give exactly one of --polarization or --grade.") }
-        let shape: MagnetShape
-        if let cuboid {
-          let s = try parseDimensions(cuboid, count: 3, option: "--cuboid")
-          shape = .cuboid(sides: Vector3(s[0], s[1], s[2]))
-        } else {
-          let s = try parseDimensions(cylinder ?? "", count: 2, option: "--cylinder")
-          shape = .cylinder(diameter: s[0], height: s[1])
-        }
-        let j: Vector3
-        if let polarization {
-          j = try parseVector(polarization, option: "--polarization")
-        } else {
-          let cat = try common.catalog()
-          let g = try option("--grade") { try cat.require(grade ?? "") }
-          let t = try option("--temperature") { try parseMagneticQuantity(temperature, .temperature) }
-          let br = g.derated(to: t).br
-          switch axis.lowercased() {
-          case "x": j = Vector3(br, 0, 0)
-          case "y": j = Vector3(0, br, 0)
-          case "z": j = Vector3(0, 0, br)
-          default: throw ValidationError("--axis must be x, y or z; got '\(axis)'.")
+        let sources: [Magnet]
+        if let magnets {
+          guard cuboid == nil, cylinder == nil, polarization == nil, grade == nil else {
+            throw ValidationError("--magnets replaces --cuboid/--cylinder and --polarization/--grade; give one or the other.")
           }
+          sources = try parseMagnets(try readText(magnets), source: magnets)
+        } else {
+          sources = [try singleMagnet()]
         }
-        let magnet = Magnet(
-          shape: shape, polarization: j, position: try parseVector(position, option: "--position"),
-          orientation: Rotation(rotationVector: try parseVector(rotation, option: "--rotation")))
-        try magnet.validate()
         let pts = try parsePoints(try readText(points), source: points)
-        let fields = magnet.fields(at: pts)
+        let fields = Magnet.total(sources, at: pts)
         var t = Table(columns: ["x_m", "y_m", "z_m", "bx_T", "by_T", "bz_T", "b_abs_T", "hx_A_m", "hy_A_m", "hz_A_m"])
         for (p, f) in zip(pts, fields) {
           t.append([
@@ -283,6 +264,39 @@ struct MagnetCommand: ParsableCommand {
           try writeOutput(MagnetCharts.fieldAlongPath(points: pts, fields: fields, title: "B along the observer points"), to: out, name: "field.svg")
         }
       }
+    }
+
+    func singleMagnet() throws -> Magnet {
+      guard (cuboid == nil) != (cylinder == nil) else { throw ValidationError("Give exactly one of --cuboid, --cylinder or --magnets.") }
+      guard (polarization == nil) != (grade == nil) else { throw ValidationError("Give exactly one of --polarization or --grade.") }
+      let shape: MagnetShape
+      if let cuboid {
+        let s = try parseDimensions(cuboid, count: 3, option: "--cuboid")
+        shape = .cuboid(sides: Vector3(s[0], s[1], s[2]))
+      } else {
+        let s = try parseDimensions(cylinder ?? "", count: 2, option: "--cylinder")
+        shape = .cylinder(diameter: s[0], height: s[1])
+      }
+      let j: Vector3
+      if let polarization {
+        j = try parseVector(polarization, option: "--polarization")
+      } else {
+        let cat = try common.catalog()
+        let g = try option("--grade") { try cat.require(grade ?? "") }
+        let t = try option("--temperature") { try parseMagneticQuantity(temperature, .temperature) }
+        let br = g.derated(to: t).br
+        switch axis.lowercased() {
+        case "x": j = Vector3(br, 0, 0)
+        case "y": j = Vector3(0, br, 0)
+        case "z": j = Vector3(0, 0, br)
+        default: throw ValidationError("--axis must be x, y or z; got '\(axis)'.")
+        }
+      }
+      let magnet = Magnet(
+        shape: shape, polarization: j, position: try parseVector(position, option: "--position"),
+        orientation: Rotation(rotationVector: try parseVector(rotation, option: "--rotation")))
+      try magnet.validate()
+      return magnet
     }
   }
 }
@@ -345,6 +359,50 @@ private func parseVector(_ text: String, option: String) throws -> Vector3 {
     throw ValidationError("\(option) must be three numbers 'x,y,z'; got '\(text)'.")
   }
   return Vector3(x, y, z)
+}
+
+/// Magnets: one per row, header naming the columns below (the layout of the magpylib fixtures).
+private func parseMagnets(_ text: String, source: String) throws -> [Magnet] {
+  let numeric = ["d1_m", "d2_m", "d3_m", "jx_T", "jy_T", "jz_T", "px_m", "py_m", "pz_m", "rx_rad", "ry_rad", "rz_rad"]
+  var header: [String]?
+  var out: [Magnet] = []
+  for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    if line.isEmpty || line.hasPrefix("#") { continue }
+    let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard let h = header else {
+      for c in ["shape"] + numeric where !cells.contains(c) {
+        throw DataError("\(source) line \(i + 1): the header must name the column '\(c)'; required: shape, \(numeric.joined(separator: ", ")).")
+      }
+      header = cells
+      continue
+    }
+    guard cells.count == h.count else {
+      throw DataError("\(source) line \(i + 1): a row must have \(h.count) cells like the header; got \(cells.count).")
+    }
+    var v: [String: Double] = [:]
+    for (name, cell) in zip(h, cells) where numeric.contains(name) {
+      guard let d = Double(cell), d.isFinite else {
+        throw DataError("\(source) line \(i + 1), column '\(name)': the value must be a number; got '\(cell)'.")
+      }
+      v[name] = d
+    }
+    let shapeText = cells[h.firstIndex(of: "shape") ?? 0].lowercased()
+    let shape: MagnetShape
+    switch shapeText {
+    case "cuboid": shape = .cuboid(sides: Vector3(v["d1_m"] ?? 0, v["d2_m"] ?? 0, v["d3_m"] ?? 0))
+    case "cylinder": shape = .cylinder(diameter: v["d1_m"] ?? 0, height: v["d2_m"] ?? 0)
+    default: throw DataError("\(source) line \(i + 1), column 'shape': the shape must be 'cuboid' or 'cylinder'; got '\(shapeText)'.")
+    }
+    let m = Magnet(
+      shape: shape, polarization: Vector3(v["jx_T"] ?? 0, v["jy_T"] ?? 0, v["jz_T"] ?? 0),
+      position: Vector3(v["px_m"] ?? 0, v["py_m"] ?? 0, v["pz_m"] ?? 0),
+      orientation: Rotation(rotationVector: Vector3(v["rx_rad"] ?? 0, v["ry_rad"] ?? 0, v["rz_rad"] ?? 0)))
+    do { try m.validate() } catch { throw DataError("\(source) line \(i + 1): \(error.description)") }
+    out.append(m)
+  }
+  guard header != nil, !out.isEmpty else { throw DataError("\(source): the file must have a header and at least one magnet; got none.") }
+  return out
 }
 
 /// Observer points: header x,y,z (or x_m,y_m,z_m) then one point per row, metres.

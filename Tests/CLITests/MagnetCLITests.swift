@@ -137,6 +137,22 @@ import Testing
     #expect(approx(value(rows(g.stdout).first, "bx_T"), 0.931672 * 1.28 / 1.2, rel: 1e-6))
   }
 
+  /// Superposition: a 10×10×5 mm block (J 1.3 T) and a D10 × 5 mm cylinder (J 1.2 T), both at the
+  /// origin, at (0, 0, 3.5 mm): 0.360122 + 0.343263 = 0.703385 T (magnets.md §3 hand checks).
+  @Test func magnetsFileAddsFields() throws {
+    let dir = try temporaryDirectory("mag-many")
+    try """
+      # shape, dimensions (m), J (T, magnet frame), position (m), rotation vector (rad)
+      shape,d1_m,d2_m,d3_m,jx_T,jy_T,jz_T,px_m,py_m,pz_m,rx_rad,ry_rad,rz_rad
+      cuboid,0.01,0.01,0.005,0,0,1.3,0,0,0,0,0,0
+      cylinder,0.01,0.005,0,0,0,1.2,0,0,0,0,0,0
+      """.write(to: dir.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+    try "x,y,z\n0,0,0.0035\n".write(to: dir.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+    let r = try runLodestone(["magnet", "field", "--magnets", "m.csv", "--points", "p.csv", "--format", "csv"], in: dir)
+    #expect(r.status == 0)
+    #expect(approx(value(rows(r.stdout).first, "bz_T"), 0.703385, rel: 2e-6))
+  }
+
   struct ErrorCase: Sendable, CustomTestStringConvertible {
     let id: String
     let args: [String]
@@ -172,6 +188,18 @@ import Testing
       id: "bad unit", args: ["magnet", "check", "--temperature", "100", "--pc", "1", "--opposing-field", "3 furlongs"], files: [:],
       status: 64, fragment: "'kA/m', 'A/m', 'MA/m', 'kOe', 'Oe'; got '3 furlongs'"),
     ErrorCase(id: "bad format", args: ["magnet", "grades", "--format", "xml"], files: [:], status: 64, fragment: "xml"),
+    ErrorCase(
+      id: "bad magnet shape", args: ["magnet", "field", "--magnets", "m.csv", "--points", "p.csv"],
+      files: [
+        "m.csv": "shape,d1_m,d2_m,d3_m,jx_T,jy_T,jz_T,px_m,py_m,pz_m,rx_rad,ry_rad,rz_rad\nsphere,0.01,0.01,0,0,0,1,0,0,0,0,0,0\n",
+        "p.csv": "x,y,z\n0,0,0\n",
+      ], status: 65, fragment: "m.csv line 2, column 'shape': the shape must be 'cuboid' or 'cylinder'; got 'sphere'."),
+    ErrorCase(
+      id: "negative magnet size", args: ["magnet", "field", "--magnets", "m.csv", "--points", "p.csv"],
+      files: [
+        "m.csv": "shape,d1_m,d2_m,d3_m,jx_T,jy_T,jz_T,px_m,py_m,pz_m,rx_rad,ry_rad,rz_rad\ncylinder,-0.01,0.01,0,0,0,1,0,0,0,0,0,0\n",
+        "p.csv": "x,y,z\n0,0,0\n",
+      ], status: 65, fragment: "m.csv line 2: Cylinder diameter must be a positive length in m; got -0.01."),
   ]
 
   @Test(arguments: errorCases)
