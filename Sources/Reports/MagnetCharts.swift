@@ -3,14 +3,16 @@ import Quantities
 
 /// Chart builders for the `Magnets` capability (deterministic SVG text).
 public enum MagnetCharts {
-  /// Retained Br and HcJ (% of their 20 °C values) against temperature for one grade.
-  public static func derating(grade: Grade, curve: [DeratedProperties]) -> String {
+  /// Retained Br, HcJ and (BH)max (% of `reference`, normally the same grade and model at
+  /// 20 °C) against temperature for one grade, with HcJ at the rated temperature marked.
+  public static func derating(grade: Grade, curve: [DeratedProperties], reference ref: DeratedProperties) -> String {
     var c = LineChart(title: "\(grade.name): reversible derating (\(grade.iecShortName()))", xLabel: "Temperature (°C)", yLabel: "% of 20 °C value")
-    guard let ref = curve.first.map({ _ in grade.derated(to: 20) }) else { return c.render() }
-    c.series.append(.init(name: "Br", points: curve.map { ($0.temperature, 100 * $0.br / ref.br) }, color: palette[0], markers: true))
-    c.series.append(.init(name: "HcJ", points: curve.map { ($0.temperature, 100 * $0.hcj / max(ref.hcj, 1e-300)) }, color: palette[3], markers: true))
-    c.series.append(.init(name: "(BH)max", points: curve.map { ($0.temperature, 100 * $0.bhMax / max(ref.bhMax, 1e-300)) }, color: palette[2], dashed: true))
-    c.referenceLines.append(.init(y: 100 * grade.derated(to: grade.maxWorkingTemperature).hcj / max(ref.hcj, 1e-300), label: "HcJ at Tw \(formatNumber(grade.maxWorkingTemperature, significantDigits: 4)) °C", color: "#999999"))
+    func pct(_ v: Double, _ r: Double) -> Double { r > 0 ? 100 * v / r : 0 }
+    c.series.append(.init(name: "Br", points: curve.map { ($0.temperature, pct($0.br, ref.br)) }, color: palette[0], markers: true))
+    c.series.append(.init(name: "HcJ", points: curve.map { ($0.temperature, pct($0.hcj, ref.hcj)) }, color: palette[3], markers: true))
+    c.series.append(.init(name: "(BH)max", points: curve.map { ($0.temperature, pct($0.bhMax, ref.bhMax)) }, color: palette[2], dashed: true))
+    let atTw = grade.derated(to: grade.maxWorkingTemperature, recoilPermeability: ref.recoilPermeability, squareness: ref.squareness)
+    c.referenceLines.append(.init(y: pct(atTw.hcj, ref.hcj), label: "HcJ at Tw \(formatNumber(grade.maxWorkingTemperature, significantDigits: 4)) °C", color: "#999999"))
     return c.render()
   }
 

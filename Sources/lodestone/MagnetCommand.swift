@@ -118,7 +118,7 @@ struct MagnetCommand: ParsableCommand {
         if let out {
           try writeOutput(t.renderCSV(), to: out, name: "derate.csv")
           try writeOutput(t.renderJSON(), to: out, name: "derate.json")
-          try writeOutput(MagnetCharts.derating(grade: g, curve: curve), to: out, name: "derate.svg")
+          try writeOutput(MagnetCharts.derating(grade: g, curve: curve, reference: g.derated(to: 20, basis: basis, recoilPermeability: muRec, squareness: squareness)), to: out, name: "derate.svg")
         }
       }
     }
