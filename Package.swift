@@ -45,7 +45,7 @@ let package = Package(
     .target(name: "Separation", dependencies: ["Chemistry", "Quantities"]),
     // Magnet grades, derating, working point, fields.
     .target(
-      name: "Magnets", dependencies: ["Quantities", .product(name: "RealModule", package: "swift-numerics")]),
+      name: "Magnets", dependencies: ["Quantities", "Chemistry", .product(name: "RealModule", package: "swift-numerics")]),
     // Statistical process control. Leaf.
     .target(name: "QualityControl", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
     // Prices, value added, import bills, NPV/IRR/payback, concentration and CRMA benchmark.

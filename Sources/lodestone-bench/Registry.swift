@@ -25,8 +25,9 @@ enum BenchmarkRegistry {
     simulationBenchmark,
     simulationProfileBenchmark,
     runReportBenchmark,
-    chemistryBenchmark, formatBenchmark,
+    formatBenchmark,
     qualityControlBenchmark,
-    simulationBenchmark, riskBenchmark,
+    riskBenchmark,
+    magnetsBenchmark,
   ]
 }

@@ -19,5 +19,6 @@ struct Lodestone: ParsableCommand {
       ReserveCommand.self,
       SweepCommand.self,
       MergeCommand.self,
+      MagnetCommand.self,
     ])
 }
