@@ -180,7 +180,11 @@ public struct CBCSolver: Solver {
       collb, colub, model.objectiveCoefficients, rowlb, rowub)
     for (j, k) in model.variableKinds.enumerated() where k != .continuous { Cbc_setInteger(cbc, Int32(j)) }
     Cbc_setObjSense(cbc, model.objectiveSense == .maximize ? -1 : 1)
-    if let t = options.timeLimit { Cbc_setMaximumSeconds(cbc, t) }
+    if let t = options.timeLimit {
+      // CBC counts CPU seconds by default; the limit is documented as wall-clock.
+      Cbc_setParameter(cbc, "timeMode", "elapsed")
+      Cbc_setMaximumSeconds(cbc, t)
+    }
     if let g = options.relativeGap { Cbc_setAllowableFractionGap(cbc, g) }
     if let n = options.threads { Cbc_setParameter(cbc, "threads", String(n)) }
 

@@ -95,6 +95,8 @@ public struct Model: Sendable {
   // variable (plus one) and the entry position it got there.
   var scratchRow: [Int32] = []
   var scratchPosition: [Int32] = []
+  // For diagnosis models only: each elastic row and its slack columns.
+  var elasticRows: [(Int, [Int])] = []
 
   /// An empty model.
   public init(name: String = "model") { self.name = name }
