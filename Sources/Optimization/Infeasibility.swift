@@ -99,8 +99,12 @@ extension CBCSolver {
       }
     }
 
-    // 2. Deletion filter over the hard rows and the bounds of their variables.
+    // 2. Deletion filter over the hard rows and the bounds of their variables. Should the
+    // elastic filter stop on a feasible set (numerical trouble), start from every row instead.
     var rows = hard.sorted()
+    if try !isInfeasible(model.diagnosisModel(rows: rows, relaxedLower: [], relaxedUpper: [], elastic: [])) {
+      rows = allRows
+    }
     var used = Set<Int>()
     for i in rows { for k in model.rowStarts[i]..<model.rowStarts[i + 1] { used.insert(Int(model.entryColumns[k])) } }
     var lowers = used.sorted().filter { model.variableLower[$0].isFinite && model.variableLower[$0] != 0 }
@@ -187,14 +191,34 @@ extension Model {
   /// bound to +∞, a positive lower bound to 0 and a negative one to −∞) and an elastic slack
   /// on each finite side of each row in `elastic`; the objective is the sum of the slacks.
   /// Built directly into the arrays (no name checks), since only the indices matter.
+  /// Without elastic rows, only the variables the rows use are kept (renumbered), so the
+  /// deletion filter's many solves stay small however big the model is.
   func diagnosisModel(rows: [Int], relaxedLower: Set<Int>, relaxedUpper: Set<Int>, elastic: [Int]) -> Model {
     var m = Model(name: name + "-diagnosis")
-    let n = variableCount
-    m.variableNames = variableNames
-    m.variableLower = variableLower
-    m.variableUpper = variableUpper
-    for j in relaxedLower { m.variableLower[j] = variableLower[j] > 0 ? 0 : -.infinity }
-    for j in relaxedUpper { m.variableUpper[j] = .infinity }
+    // Column map: original index → index in the diagnosis model.
+    var columns: [Int32]
+    var kept: [Int]
+    if elastic.isEmpty {
+      columns = [Int32](repeating: -1, count: variableCount)
+      kept = []
+      for i in rows {
+        for k in rowStarts[i]..<rowStarts[i + 1] where columns[Int(entryColumns[k])] < 0 {
+          columns[Int(entryColumns[k])] = Int32(kept.count)
+          kept.append(Int(entryColumns[k]))
+        }
+      }
+    } else {
+      columns = (0..<variableCount).map { Int32($0) }
+      kept = Array(0..<variableCount)
+    }
+    let n = kept.count
+    m.variableNames = kept.map { variableNames[$0] }
+    m.variableLower = kept.map { variableLower[$0] }
+    m.variableUpper = kept.map { variableUpper[$0] }
+    for j in relaxedLower where columns[j] >= 0 {
+      m.variableLower[Int(columns[j])] = variableLower[j] > 0 ? 0 : -.infinity
+    }
+    for j in relaxedUpper where columns[j] >= 0 { m.variableUpper[Int(columns[j])] = .infinity }
     m.variableKinds = Array(repeating: .continuous, count: n)
     m.variableDescriptions = Array(repeating: nil, count: n)
     m.objectiveCoefficients = Array(repeating: 0, count: n)
@@ -220,7 +244,7 @@ extension Model {
       m.constraintUpper.append(constraintUpper[i])
       m.constraintDescriptions.append(nil)
       for k in rowStarts[i]..<rowStarts[i + 1] {
-        m.entryColumns.append(entryColumns[k])
+        m.entryColumns.append(columns[Int(entryColumns[k])])
         m.entryValues.append(entryValues[k])
       }
       if elasticSet.contains(i), let s = slackOf[i] {
