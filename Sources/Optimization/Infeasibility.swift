@@ -71,8 +71,11 @@ extension CBCSolver {
       return try lp.solve(m).termination.reason == .infeasible
     }
     let allRows = Array(0..<model.constraintCount)
-    let full = model.diagnosisModel(rows: allRows, relaxedLower: [], relaxedUpper: [], elastic: [])
-    if try !isInfeasible(full) {
+    // The relaxation keeps the model's objective: CLP proves infeasibility of a big model far
+    // faster with it than with a zero objective (0.1 s against 6 s on the benchmark's model).
+    var relaxation = model
+    relaxation.variableKinds = Array(repeating: .continuous, count: model.variableCount)
+    if try !isInfeasible(relaxation) {
       let mipInfeasible = model.hasIntegerVariables
       return Conflict(members: [], isIrreducible: !mipInfeasible, isIntegralityConflict: mipInfeasible, linearSolves: solves)
     }

@@ -70,8 +70,9 @@ public struct Termination: Sendable, CustomStringConvertible {
 
   public var description: String {
     var s = reason.rawValue
-    if let o = objectiveValue { s += ", objective \(formatNumber(o))" }
-    if let b = bestBound { s += ", bound \(formatNumber(b))" }
+    // Ten significant digits: enough to compare, without round-off noise such as 4.999999999999995.
+    if let o = objectiveValue { s += ", objective \(formatNumber(Model.roundSignificant(o, 10)))" }
+    if let b = bestBound { s += ", bound \(formatNumber(Model.roundSignificant(b, 10)))" }
     if let g = relativeGap { s += ", gap \(formatPercent(g))" }
     s += ", \(formatSeconds(solveTime))"
     if !detail.isEmpty { s += " (\(detail))" }
