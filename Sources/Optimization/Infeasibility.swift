@@ -4,7 +4,8 @@
 // Method (Chinneck, "Feasibility and Infeasibility in Optimization", 2008, ch. 6), on the
 // linear relaxation, with repeated CLP solves:
 // 1. Elastic filter: give every row an elastic slack, minimise the total slack, make the rows
-//    that needed slack hard, repeat until the hard rows alone are infeasible. The hard rows
+//    that needed slack hard, repeat until the hard rows alone are infeasible (tested with a
+//    small LP over just those rows after each round). The hard rows
 //    (with all bounds) contain an irreducible infeasible subsystem (IIS).
 // 2. Deletion filter over those rows and the non-default bounds of their variables: drop each
 //    member in turn and keep it out if the rest stays infeasible. What remains is an IIS:
@@ -99,6 +100,11 @@ extension CBCSolver {
       for row in stretched {
         hard.insert(row)
         elastic.remove(row)
+      }
+      // Usually the first round already isolates the conflict: test the hard rows on their
+      // own (a small LP) before paying for another elastic solve of the whole model.
+      if try isInfeasible(model.diagnosisModel(rows: hard.sorted(), relaxedLower: [], relaxedUpper: [], elastic: [])) {
+        break
       }
     }
 
