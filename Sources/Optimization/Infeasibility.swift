@@ -184,13 +184,14 @@ extension ConflictMember {
 }
 
 extension Model {
-  /// Row `i` as maths without its name.
-  func rowText(_ i: Int) -> String {
+  /// Row `i` as maths without its name, showing at most `maxTerms` terms.
+  func rowText(_ i: Int, maxTerms: Int = 8) -> String {
     let terms = (rowStarts[i]..<rowStarts[i + 1]).map { (Int(entryColumns[$0]), entryValues[$0]) }
-    let e = expressionText(terms, maxTerms: 8)
+    let e = expressionText(terms, maxTerms: maxTerms)
     let lo = constraintLower[i]
     let hi = constraintUpper[i]
     if lo == hi { return "\(e) = \(formatNumber(lo))" }
+    if lo == -.infinity && hi == .infinity { return "\(e) free" }
     if lo == -.infinity { return "\(e) ≤ \(formatNumber(hi))" }
     if hi == .infinity { return "\(e) ≥ \(formatNumber(lo))" }
     return "\(formatNumber(lo)) ≤ \(e) ≤ \(formatNumber(hi))"

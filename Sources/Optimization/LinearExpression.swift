@@ -51,18 +51,25 @@ public struct LinearExpression: Sendable, ExpressibleByFloatLiteral, Expressible
   /// Appends `coefficient·v`.
   public mutating func add(_ v: Variable, _ coefficient: Double = 1) { terms.append(Term(v, coefficient)) }
 
+  /// The sum of two expressions (terms concatenated, constants added).
   public static func + (a: LinearExpression, b: LinearExpression) -> LinearExpression {
     LinearExpression(terms: a.terms + b.terms, constant: a.constant + b.constant)
   }
+  /// The difference of two expressions.
   public static func - (a: LinearExpression, b: LinearExpression) -> LinearExpression {
     a + (-1) * b
   }
+  /// The negated expression.
   public static prefix func - (a: LinearExpression) -> LinearExpression { (-1) * a }
+  /// The expression scaled by `c`.
   public static func * (c: Double, a: LinearExpression) -> LinearExpression {
     LinearExpression(terms: a.terms.map { Term($0.variable, c * $0.coefficient) }, constant: c * a.constant)
   }
+  /// The expression plus `1·v`.
   public static func + (a: LinearExpression, v: Variable) -> LinearExpression { a + LinearExpression(v) }
+  /// The expression minus `1·v`.
   public static func - (a: LinearExpression, v: Variable) -> LinearExpression { a + (-1) * v }
+  /// Appends the terms and constant of `b`.
   public static func += (a: inout LinearExpression, b: LinearExpression) {
     a.terms += b.terms
     a.constant += b.constant
@@ -70,9 +77,14 @@ public struct LinearExpression: Sendable, ExpressibleByFloatLiteral, Expressible
 }
 
 extension Variable {
+  /// The term `c·v` as an expression.
   public static func * (c: Double, v: Variable) -> LinearExpression { LinearExpression(terms: [.init(v, c)]) }
+  /// `1·a + 1·b`.
   public static func + (a: Variable, b: Variable) -> LinearExpression { LinearExpression(a) + LinearExpression(b) }
+  /// `1·a − 1·b`.
   public static func - (a: Variable, b: Variable) -> LinearExpression { LinearExpression(a) - LinearExpression(b) }
+  /// `1·a + b`.
   public static func + (a: Variable, b: LinearExpression) -> LinearExpression { LinearExpression(a) + b }
+  /// `1·a − b`.
   public static func - (a: Variable, b: LinearExpression) -> LinearExpression { LinearExpression(a) - b }
 }

@@ -31,22 +31,7 @@ extension Model: CustomStringConvertible {
     lines.append("\(objectiveSense.rawValue) \(obj)")
     if constraintCount > 0 { lines.append("subject to") }
     for i in 0..<Swift.min(constraintCount, maxConstraints) {
-      let terms = (rowStarts[i]..<rowStarts[i + 1]).map { (Int(entryColumns[$0]), entryValues[$0]) }
-      let e = expressionText(terms, maxTerms: maxTerms)
-      let lo = constraintLower[i]
-      let hi = constraintUpper[i]
-      var row: String
-      if lo == hi {
-        row = "\(e) = \(formatNumber(lo))"
-      } else if lo == -.infinity && hi == .infinity {
-        row = "\(e) free"
-      } else if lo == -.infinity {
-        row = "\(e) ≤ \(formatNumber(hi))"
-      } else if hi == .infinity {
-        row = "\(e) ≥ \(formatNumber(lo))"
-      } else {
-        row = "\(formatNumber(lo)) ≤ \(e) ≤ \(formatNumber(hi))"
-      }
+      var row = rowText(i, maxTerms: maxTerms)
       row = "  \(constraintNames[i]): \(row)"
       if let d = constraintDescriptions[i] { row += "   # \(d)" }
       lines.append(row)

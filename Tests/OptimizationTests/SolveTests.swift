@@ -137,6 +137,19 @@ extension OptimizationTests {
       #expect(r.solution?.duals == nil)
     }
 
+    /// The thread option reaches CBC and the answer is unchanged (hand optimum 20 at (4, 0)).
+    @Test(arguments: [1, 2]) func threadsGiveSameOptimum(threads: Int) throws {
+      var m = Model()
+      let x = try m.addVariable("x", kind: .integer, objective: 5)
+      let y = try m.addVariable("y", kind: .integer, objective: 4)
+      try m.addConstraint("c1", 6 * x + 4 * y, .lessEqual, 24)
+      try m.addConstraint("c2", x + 2 * y, .lessEqual, 6)
+      m.objectiveSense = .maximize
+      let r = try CBCSolver(options: SolverOptions(threads: threads)).solve(m)
+      #expect(r.termination.reason == .optimal)
+      #expect(approx(r.termination.objectiveValue ?? .nan, 20, abs: 1e-6))
+    }
+
     @Test func binaryKnapsack() throws {
       // Values 10, 13, 7, 9; weights 5, 6, 4, 3; capacity 10. Feasible pairs by hand:
       // {1,3} 17, {1,4} 19, {2,3} 20, {2,4} 22, {3,4} 16; no triple fits (least is 4+3+5 = 12).
