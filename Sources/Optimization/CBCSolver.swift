@@ -228,7 +228,22 @@ public struct CBCSolver: Solver {
       reason = .error
     }
     let keep = reason == .optimal || reason == .gapLimit || reason == .timeLimit || reason == .otherLimit
-    let solution = keep ? x.map { Solution(values: $0, activities: model.rowActivities($0)) } : nil
+    var solution = keep ? x.map { Solution(values: $0, activities: model.rowActivities($0)) } : nil
+    if options.mipDuals, let s = solution {
+      // Fix the integers where the MIP put them and price the remaining LP.
+      var fixed = model
+      for j in 0..<model.variableCount where model.variableKinds[j] != .continuous {
+        let v = s.values[j].rounded()
+        fixed.variableLower[j] = v
+        fixed.variableUpper[j] = v
+        fixed.variableKinds[j] = .continuous
+      }
+      let lp = solveLP(fixed, try fixed.columnMajor())
+      if lp.termination.reason == .optimal, let priced = lp.solution {
+        solution?.duals = priced.duals
+        solution?.reducedCosts = priced.reducedCosts
+      }
+    }
     let termination = Termination(
       reason: reason, objectiveValue: solution == nil ? nil : objective,
       bestBound: reason == .infeasible || reason == .unbounded ? nil : bound,

@@ -94,9 +94,11 @@ public struct Solution: Sendable {
   public var values: [Double]
   /// Activity (left-hand side value) of each constraint, indexed by ``Constraint/index``, in the row's unit.
   public var activities: [Double]
-  /// Shadow price of each constraint (objective units per row unit); nil for a MIP.
+  /// Shadow price of each constraint (objective units per row unit); nil for a MIP unless
+  /// ``SolverOptions/mipDuals`` asked for the duals of the LP with integers fixed.
   public var duals: [Double]?
-  /// Reduced cost of each variable (objective units per variable unit); nil for a MIP.
+  /// Reduced cost of each variable (objective units per variable unit); nil for a MIP unless
+  /// ``SolverOptions/mipDuals`` is set (then integer variables, being fixed, carry the cost of moving their bound).
   public var reducedCosts: [Double]?
 
   /// Makes a solution.
@@ -143,13 +145,20 @@ public struct SolverOptions: Sendable {
   public var threads: Int?
   /// Solver log verbosity: 0 silent (default), 1 summary, higher is chattier. The log goes to the process's stdout.
   public var logLevel: Int
+  /// After a MIP solve with a solution, fix the integer and binary variables at their
+  /// (rounded) values, re-solve the remaining LP and return its duals and reduced costs: the
+  /// shadow prices of the plan with its investment decisions taken as given. Default false.
+  public var mipDuals: Bool
 
   /// Options with the given limits; all default to none and a silent log.
-  public init(timeLimit: Double? = nil, relativeGap: Double? = nil, threads: Int? = nil, logLevel: Int = 0) {
+  public init(
+    timeLimit: Double? = nil, relativeGap: Double? = nil, threads: Int? = nil, logLevel: Int = 0, mipDuals: Bool = false
+  ) {
     self.timeLimit = timeLimit
     self.relativeGap = relativeGap
     self.threads = threads
     self.logLevel = logLevel
+    self.mipDuals = mipDuals
   }
 }
 

@@ -150,6 +150,25 @@ extension OptimizationTests {
       #expect(approx(r.termination.objectiveValue ?? .nan, 20, abs: 1e-6))
     }
 
+    /// Facility: open (binary, fixed cost 10) allows up to 100 t of flow at 2 per t; demand 30 t.
+    /// By hand: open = 1, flow = 30, cost 10 + 60 = 70. With open fixed at 1 the LP is
+    /// min 2·flow, flow ≥ 30, flow ≤ 100: one more t of demand costs 2 (dual 2), the capacity
+    /// row is slack (dual 0).
+    @Test func mipDualsPriceTheFixedLP() throws {
+      var m = Model()
+      let open = try m.addVariable("Plant-open[a]", kind: .binary, objective: 10)
+      let flow = try m.addVariable("Link-flow[a]", objective: 2)
+      let demand = try m.addConstraint("demand", 1 * flow, .greaterEqual, 30)
+      let capacity = try m.addConstraint("capacity", flow - 100 * open, .lessEqual, 0)
+      let plain = try CBCSolver().solve(m)
+      #expect(plain.solution?.duals == nil)
+      let r = try CBCSolver(options: SolverOptions(mipDuals: true)).solve(m)
+      #expect(r.termination.reason == .optimal)
+      #expect(approx(r.termination.objectiveValue ?? .nan, 70, abs: 1e-6))
+      #expect(approx(r.solution?.dual(of: demand) ?? .nan, 2, abs: 1e-9))
+      #expect(approx(r.solution?.dual(of: capacity) ?? .nan, 0, abs: 1e-9))
+    }
+
     @Test func binaryKnapsack() throws {
       // Values 10, 13, 7, 9; weights 5, 6, 4, 3; capacity 10. Feasible pairs by hand:
       // {1,3} 17, {1,4} 19, {2,3} 20, {2,4} 22, {3,4} 16; no triple fits (least is 4+3+5 = 12).
