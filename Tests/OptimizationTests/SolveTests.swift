@@ -96,6 +96,22 @@ extension OptimizationTests {
       #expect(approx(r.solution?.dual(of: r2) ?? .nan, 1, abs: 1e-9))
     }
 
+    /// Degenerate inputs: no rows, and no variables at all. By hand: min x + 3 over x ≥ 0 is 3
+    /// at x = 0; an empty model's objective is its constant, 7.
+    @Test func modelsWithoutRowsOrVariables() throws {
+      var m = Model()
+      let x = try m.addVariable("x")
+      try m.setObjective(x + 3, sense: .minimize)
+      let r = try CBCSolver().solve(m)
+      #expect(r.termination.reason == .optimal)
+      #expect(approx(r.termination.objectiveValue ?? .nan, 3, abs: 1e-12))
+      var empty = Model()
+      empty.objectiveOffset = 7
+      let e = try CBCSolver().solve(empty)
+      #expect(e.termination.reason == .optimal)
+      #expect(approx(e.termination.objectiveValue ?? .nan, 7, abs: 1e-12))
+    }
+
     @Test func infeasibleLP() throws {
       var m = Model()
       let x = try m.addVariable("x", upper: 2)
