@@ -251,12 +251,24 @@ extension Model {
     }
     out += obj + "\n"
     out += "Subject To\n"
+    // Row names written so far: the `_lo`/`_hi` halves of a ranged row must not clash with another row.
+    var emitted: Set<String> = ["obj"]
+    func unique(_ n: String) -> String {
+      var candidate = n
+      var k = 2
+      while emitted.contains(candidate) {
+        candidate = n + "~" + String(k)
+        k += 1
+      }
+      emitted.insert(candidate)
+      return candidate
+    }
     for i in 0..<constraintCount {
       let terms = (rowStarts[i]..<rowStarts[i + 1]).map { (Int(entryColumns[$0]), entryValues[$0]) }
       let lo = constraintLower[i]
       let hi = constraintUpper[i]
       func row(_ name: String, _ op: String, _ rhs: Double) {
-        var s = " \(name): "
+        var s = " \(unique(name)): "
         appendTerms(terms, into: &s)
         out += s + " \(op) " + formatNumber(rhs) + "\n"
       }

@@ -97,6 +97,23 @@ extension OptimizationTests {
       #expect(text.contains("* C0000001 = Link-flow[cn→in, 2027-03]"))
     }
 
+    @Test func rangedRowHalvesDoNotClashInLP() throws {
+      // "r" is ranged, so it is written as r_lo and r_hi; a row really named "r_lo" exists too.
+      // Hand solution: min x with 2 ≤ x ≤ 5 and x ≥ 1 → 2.
+      var m = Model()
+      let x = try m.addVariable("x", objective: 1)
+      try m.addConstraint("r", LinearExpression(x), in: 2...5)
+      try m.addConstraint("r_lo", 1 * x, .greaterEqual, 1)
+      let text = try m.exportText(.lp)
+      #expect(text.contains(" r_lo: x >= 2\n"))
+      #expect(text.contains(" r_hi: x <= 5\n"))
+      #expect(text.contains(" r_lo~2: x >= 1\n"))
+      let back = try solveWithCBCReader(text, format: .lp)
+      #expect(back.status == 0)
+      #expect(back.rows == 3)
+      #expect(approx(back.objective, 2, abs: 1e-9))
+    }
+
     @Test func fixedMPSColumnsAreInTheirFields() throws {
       let text = try wyndor().0.exportText(.fixedMPS)
       // Field 2 starts in column 5, field 3 in column 15, field 4 in column 25 (1-based).
