@@ -27,5 +27,6 @@ enum BenchmarkRegistry {
     runReportBenchmark,
     chemistryBenchmark, formatBenchmark,
     qualityControlBenchmark,
+    optimizationBenchmark,
   ]
 }
