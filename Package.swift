@@ -48,6 +48,8 @@ let package = Package(
       name: "Magnets", dependencies: ["Quantities", "Chemistry", .product(name: "RealModule", package: "swift-numerics")]),
     // Statistical process control. Leaf.
     .target(name: "QualityControl", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+    // Scenario → multi-period LP: build, solve, assign, report.
+    .target(name: "Planning", dependencies: ["SupplyChain", "Optimization"]),
     // Prices, value added, import bills, NPV/IRR/payback, concentration and CRMA benchmark.
     .target(name: "Economics", dependencies: ["SupplyChain", "Simulation"]),
     // Tables, CSV/JSON, SVG charts, and the report builders of each capability.
@@ -62,7 +64,7 @@ let package = Package(
       name: "lodestone",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
-        "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk",
+        "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (run with `swift run -c release lodestone-bench`).
@@ -84,6 +86,7 @@ let package = Package(
     .testTarget(name: "MagnetsTests", dependencies: ["Magnets", "TestSupport"]),
     .testTarget(name: "QualityControlTests", dependencies: ["QualityControl", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+    .testTarget(name: "PlanningTests", dependencies: ["Planning", "Optimization", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "EconomicsTests", dependencies: ["Economics", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "RiskTests", dependencies: ["Risk", "Simulation", "SupplyChain", "Quantities", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

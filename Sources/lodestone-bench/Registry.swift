@@ -29,5 +29,6 @@ enum BenchmarkRegistry {
     qualityControlBenchmark,
     riskBenchmark,
     magnetsBenchmark,
+    optimizationBenchmark,
   ]
 }

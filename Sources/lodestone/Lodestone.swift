@@ -14,6 +14,7 @@ struct Lodestone: ParsableCommand {
       Chem.self,
       Value.self,
       NPV.self,
+      Plan.self,
       QC.self,
       RiskCommand.self,
       ReserveCommand.self,
