@@ -190,9 +190,14 @@ public struct LineChart: Sendable {
   }
 
   public func render() -> String {
-    var svg = SVGDocument(width: width, height: height)
-    let left = 70.0, right = 160.0, top = 40.0, bottom = 55.0
-    let pw = width - left - right, ph = height - top - bottom
+    // The right margin holds the legend and reference-line labels: size it to the longest one.
+    let labels = series.map(\.name) + bands.map(\.name)
+    let longest = Double(labels.map(\.count).max() ?? 0)
+    let refWidth = referenceLines.isEmpty ? 0.0 : 60
+    let left = 70.0, top = 40.0, bottom = 55.0
+    let right = max(160, refWidth + 12 + 24 + longest * 6.2 + 10)
+    var svg = SVGDocument(width: width + max(0, right - 160), height: height)
+    let pw = width - left - 160, ph = height - top - bottom
     var xs: [Double] = [], ys: [Double] = []
     for s in series { for p in s.points where p.x.isFinite && p.y.isFinite { xs.append(p.x); ys.append(p.y) } }
     for b in bands {
