@@ -14,11 +14,16 @@ private func coin(_ x: Double) -> Double {
   return x
 }
 
-/// The constraint matrix in compressed sparse columns, as CLP and CBC load it.
+/// The constraint matrix in compressed sparse columns, and the bounds with COIN-OR's
+/// infinity, as CLP and CBC load them.
 struct ColumnMajorMatrix {
   var starts: [Int32]
   var rows: [Int32]
   var values: [Double]
+  var columnLower: [Double]
+  var columnUpper: [Double]
+  var rowLower: [Double]
+  var rowUpper: [Double]
 }
 
 extension Model {
@@ -43,7 +48,9 @@ extension Model {
         next[j] += 1
       }
     }
-    return ColumnMajorMatrix(starts: starts, rows: rows, values: values)
+    return ColumnMajorMatrix(
+      starts: starts, rows: rows, values: values, columnLower: variableLower.map(coin),
+      columnUpper: variableUpper.map(coin), rowLower: constraintLower.map(coin), rowUpper: constraintUpper.map(coin))
   }
 
   /// Row activities `A·x` for `x` indexed by variable.
@@ -156,13 +163,9 @@ public struct CBCSolver: Solver {
   }
 
   private func loadCLP(_ clp: UnsafeMutableRawPointer, _ model: Model, _ a: ColumnMajorMatrix) {
-    let collb = model.variableLower.map(coin)
-    let colub = model.variableUpper.map(coin)
-    let rowlb = model.constraintLower.map(coin)
-    let rowub = model.constraintUpper.map(coin)
     Clp_loadProblem(
       clp, Int32(model.variableCount), Int32(model.constraintCount), a.starts, a.rows, a.values,
-      collb, colub, model.objectiveCoefficients, rowlb, rowub)
+      a.columnLower, a.columnUpper, model.objectiveCoefficients, a.rowLower, a.rowUpper)
   }
 
   // MARK: CBC
@@ -171,13 +174,9 @@ public struct CBCSolver: Solver {
     guard let cbc = Cbc_newModel() else { throw OptimizationError.solverFailure("Cbc_newModel failed.") }
     defer { Cbc_deleteModel(cbc) }
     Cbc_setLogLevel(cbc, Int32(clamping: options.logLevel))
-    let collb = model.variableLower.map(coin)
-    let colub = model.variableUpper.map(coin)
-    let rowlb = model.constraintLower.map(coin)
-    let rowub = model.constraintUpper.map(coin)
     Cbc_loadProblem(
       cbc, Int32(model.variableCount), Int32(model.constraintCount), a.starts, a.rows, a.values,
-      collb, colub, model.objectiveCoefficients, rowlb, rowub)
+      a.columnLower, a.columnUpper, model.objectiveCoefficients, a.rowLower, a.rowUpper)
     for (j, k) in model.variableKinds.enumerated() where k != .continuous { Cbc_setInteger(cbc, Int32(j)) }
     Cbc_setObjSense(cbc, model.objectiveSense == .maximize ? -1 : 1)
     if let t = options.timeLimit {

@@ -67,9 +67,13 @@ extension CBCSolver {
   public func findConflict(in model: Model) throws -> Conflict {
     let lp = CBCSolver(options: SolverOptions(timeLimit: options.timeLimit, logLevel: 0))
     var solves = 0
+    // Set when an LP stopped on a limit or error: it counts as feasible, so the result may keep a member it need not.
+    var uncertain = false
     func isInfeasible(_ m: Model) throws -> Bool {
       solves += 1
-      return try lp.solve(m).termination.reason == .infeasible
+      let reason = try lp.solve(m).termination.reason
+      if reason != .infeasible && reason != .optimal && reason != .unbounded { uncertain = true }
+      return reason == .infeasible
     }
     let allRows = Array(0..<model.constraintCount)
     // The relaxation keeps the model's objective: CLP proves infeasibility of a big model far
@@ -170,7 +174,7 @@ extension CBCSolver {
       a.boundVariableIndex < b.boundVariableIndex
     }
     members = Array(members.prefix(rows.count)) + boundMembers
-    return Conflict(members: members, isIrreducible: true, isIntegralityConflict: false, linearSolves: solves)
+    return Conflict(members: members, isIrreducible: !uncertain, isIntegralityConflict: false, linearSolves: solves)
   }
 }
 

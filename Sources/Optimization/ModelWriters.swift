@@ -105,13 +105,18 @@ extension Model {
         // CoinMpsIO (CBC/CLP 2.10) switches to fixed-field parsing when a field starts in a
         // fixed-format field column (1-based 5, 15, 25, 40, 50) after a blank, so free-format
         // fields are nudged one column right when they would land there.
-        var l = ""
+        var column = 0
         for f in [f1, f2, f3, f4, f5, f6] where !f.isEmpty {
-          l += " "
-          while Model.fixedFieldStarts.contains(l.utf8.count) { l += " " }
-          l += f
+          out += " "
+          column += 1
+          while Model.isFixedFieldStart(column) {
+            out += " "
+            column += 1
+          }
+          out += f
+          column += f.utf8.count
         }
-        out += l + "\n"
+        out += "\n"
       }
     }
     out += "* Lodestone model '\(Model.commentSafe(name))': \(variableCount) variables, \(constraintCount) constraints, \(nonzeroCount) nonzeros\n"
@@ -189,7 +194,13 @@ extension Model {
     return out
   }
 
-  static let fixedFieldStarts: Set<Int> = [4, 14, 24, 39, 49]
+  /// True for the zero-based columns where fixed-format MPS fields 2–6 start.
+  static func isFixedFieldStart(_ column: Int) -> Bool {
+    switch column {
+    case 4, 14, 24, 39, 49: return true
+    default: return false
+    }
+  }
 
   static func pad(_ s: String, _ width: Int) -> String {
     s.count >= width ? s : s + String(repeating: " ", count: width - s.count)

@@ -34,6 +34,19 @@ func diet() throws -> (Model, [Variable], [Constraint]) {
   return (m, [x, y], [a, b])
 }
 
+/// max 5x + 4y  s.t.  6x + 4y ≤ 24,  x + 2y ≤ 6,  x, y ≥ 0 integer.
+/// LP relaxation: (3, 1.5) → 21. Integer points by hand: (4, 0) → 20, (3, 1) → 19,
+/// (2, 2) → 18, (0, 3) → 12; optimum 20 at (4, 0).
+func integerProgram() throws -> (Model, Variable, Variable) {
+  var m = Model()
+  let x = try m.addVariable("x", kind: .integer, objective: 5)
+  let y = try m.addVariable("y", kind: .integer, objective: 4)
+  try m.addConstraint("c1", 6 * x + 4 * y, .lessEqual, 24)
+  try m.addConstraint("c2", x + 2 * y, .lessEqual, 6)
+  m.objectiveSense = .maximize
+  return (m, x, y)
+}
+
 extension OptimizationTests {
   @Suite struct LinearPrograms {
     @Test func wyndorOptimumAndShadowPrices() throws {
@@ -134,16 +147,8 @@ extension OptimizationTests {
   }
 
   @Suite struct MixedIntegerPrograms {
-    @Test func integerProgram() throws {
-      // max 5x + 4y  s.t.  6x + 4y ≤ 24,  x + 2y ≤ 6,  x, y ≥ 0 integer.
-      // LP relaxation: (3, 1.5) → 21. Integer points by hand: (4, 0) → 20, (3, 1) → 19,
-      // (2, 2) → 18, (0, 3) → 12; optimum 20 at (4, 0).
-      var m = Model()
-      let x = try m.addVariable("x", kind: .integer, objective: 5)
-      let y = try m.addVariable("y", kind: .integer, objective: 4)
-      try m.addConstraint("c1", 6 * x + 4 * y, .lessEqual, 24)
-      try m.addConstraint("c2", x + 2 * y, .lessEqual, 6)
-      m.objectiveSense = .maximize
+    @Test func integerProgramOptimum() throws {
+      let (m, x, y) = try integerProgram()
       let r = try CBCSolver().solve(m)
       #expect(r.termination.reason == .optimal)
       #expect(approx(r.termination.objectiveValue ?? .nan, 20, abs: 1e-6))
@@ -155,12 +160,7 @@ extension OptimizationTests {
 
     /// The thread option reaches CBC and the answer is unchanged (hand optimum 20 at (4, 0)).
     @Test(arguments: [1, 2]) func threadsGiveSameOptimum(threads: Int) throws {
-      var m = Model()
-      let x = try m.addVariable("x", kind: .integer, objective: 5)
-      let y = try m.addVariable("y", kind: .integer, objective: 4)
-      try m.addConstraint("c1", 6 * x + 4 * y, .lessEqual, 24)
-      try m.addConstraint("c2", x + 2 * y, .lessEqual, 6)
-      m.objectiveSense = .maximize
+      let (m, _, _) = try integerProgram()
       let r = try CBCSolver(options: SolverOptions(threads: threads)).solve(m)
       #expect(r.termination.reason == .optimal)
       #expect(approx(r.termination.objectiveValue ?? .nan, 20, abs: 1e-6))
