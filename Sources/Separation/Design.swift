@@ -242,7 +242,7 @@ public struct CutDesign: Sendable {
   public var xu: XuDesign
   /// The rigorous model at Xu's counts rounded up (ceil n, ceil m), for comparison.
   public var atXuCounts: CascadeResult
-  /// Refined extraction stages n: the smallest n + m meeting both targets, with the largest m.
+  /// Refined extraction stages n: the split with the largest margin at the smallest total n + m meeting both targets.
   public var extractionStages: Int
   /// Refined scrub stages m.
   public var scrubStages: Int
@@ -291,27 +291,50 @@ public func designCut(_ req: CutRequest, options: SolverOptions = SolverOptions(
   let xm = max(minM, Int(xu.xuScrubStages.rounded(.up)))
   let atXu = try run(xn, xm)
 
-  // feasible(N): the smallest n whose raffinate meets P_B (P_B rises with n), then check P_A
-  // (which falls with n) there.
+  // margin(r): how far the worse of the two outlets is above its target, in log-odds
+  // (≥ 0 means both targets are met). At a fixed total the best split maximises it; the
+  // margin is unimodal in n (for a binary feed both purities are tied by the product split).
+  func logit(_ p: Double) -> Double { log(p / (1 - p)) }
+  let tA = logit(req.purityOrganic)
+  let tB = logit(req.purityAqueous)
+  func margin(_ r: CascadeResult) -> Double {
+    let pa = min(r.organicProduct.purity(heavy), 1 - 1e-16)
+    let pb = min(r.raffinate.purity(light), 1 - 1e-16)
+    return min(logit(pa) - tA, logit(pb) - tB)
+  }
+  let slack = 1e-9  // log-odds; about 1e-12 in purity at 99.9 %
+  var cache: [Int: (Double, CascadeResult)] = [:]
+  var cacheTotal = -1
+  func eval(_ n: Int, _ total: Int) throws(SeparationError) -> (Double, CascadeResult) {
+    if cacheTotal != total {
+      cache = [:]
+      cacheTotal = total
+    }
+    if let c = cache[n] { return c }
+    let r = try run(n, total - n)
+    let v = (margin(r), r)
+    cache[n] = v
+    return v
+  }
   func feasible(_ total: Int) throws(SeparationError) -> (n: Int, result: CascadeResult)? {
     var lo = 1
     var hi = total - minM
     guard hi >= lo else { return nil }
-    let top = try run(hi, total - hi)
-    if top.raffinate.purity(light) < req.purityAqueous { return nil }
-    var best = top
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      let r = try run(mid, total - mid)
-      if r.raffinate.purity(light) >= req.purityAqueous {
-        hi = mid
-        best = r
-      } else {
-        lo = mid + 1
+    while hi - lo > 3 {
+      let m1 = lo + (hi - lo) / 3
+      let m2 = hi - (hi - lo) / 3
+      if try eval(m1, total).0 < eval(m2, total).0 { lo = m1 + 1 } else { hi = m2 - 1 }
+    }
+    var bestN = lo
+    var best = try eval(lo, total)
+    for k in lo...hi {
+      let e = try eval(k, total)
+      if e.0 > best.0 {
+        best = e
+        bestN = k
       }
     }
-    if best.spec.extractionStages != hi { best = try run(hi, total - hi) }
-    return best.organicProduct.purity(heavy) >= req.purityOrganic ? (hi, best) : nil
+    return best.0 >= -slack ? (bestN, best.1) : nil
   }
   // Grow the total until feasible, then bisect on the total.
   var lower = max(2, Int(xu.fenskeStages.rounded(.down)))
@@ -344,12 +367,15 @@ public func designCut(_ req: CutRequest, options: SolverOptions = SolverOptions(
   }
   guard var chosen = found else { throw .pinch("no feasible design found.") }
   if chosen.result.spec.stageCount != bestTotal, let f = try feasible(bestTotal) { chosen = f }
-  // The other splits at the same total that still meet P_A.
+  // The other splits at the same total that also meet both targets.
   var splits = [chosen.n]
-  var k = chosen.n + 1
-  while k <= bestTotal - minM {
-    let r = try run(k, bestTotal - k)
-    guard r.organicProduct.purity(heavy) >= req.purityOrganic else { break }
+  var k = chosen.n - 1
+  while k >= 1, try eval(k, bestTotal).0 >= -slack {
+    splits.insert(k, at: 0)
+    k -= 1
+  }
+  k = chosen.n + 1
+  while k <= bestTotal - minM, try eval(k, bestTotal).0 >= -slack {
     splits.append(k)
     k += 1
   }

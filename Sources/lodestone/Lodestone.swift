@@ -7,5 +7,6 @@ struct Lodestone: ParsableCommand {
     abstract: "Plan rare-earth magnet supply chains: element flows, disruptions, separation, magnets, quality.",
     subcommands: [
       Chem.self,
+      SX.self,
     ])
 }
