@@ -200,8 +200,8 @@ struct SX: ParsableCommand {
     @Option(help: "Cuts as light|heavy[@purity], comma-separated (default: Nd|Sm,Ce|Pr,La|Ce,Pr|Nd@99.5%).") var cuts: String?
     @Option(help: "Organic RE loading in mol/L.") var organicLoading: Double = 0.17
     @Option(help: "Aqueous RE concentration in mol/L.") var aqueousConcentration: Double = 1.0
-    @Option(help: "Mixer residence time, e.g. '5 min'.") var mixerTime: String = "5 min"
-    @Option(help: "Settler residence time, e.g. '20 min'.") var settlerTime: String = "20 min"
+    @Option(help: "Mixer residence time in minutes.") var mixerMinutes: Double = 5
+    @Option(help: "Settler residence time in minutes.") var settlerMinutes: Double = 20
     @Option(help: "Directory for cascades.csv/json and products.csv/json.") var out: String?
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
 
@@ -230,7 +230,7 @@ struct SX: ParsableCommand {
         }
         let plant = PlantParameters(
           reoMassFlow: reoFlow, organicLoading: organicLoading * 1000, aqueousConcentration: aqueousConcentration * 1000,
-          mixerResidenceTime: try Quantity.parse(mixerTime, as: .time).si, settlerResidenceTime: try Quantity.parse(settlerTime, as: .time).si)
+          mixerResidenceTime: mixerMinutes * 60, settlerResidenceTime: settlerMinutes * 60)
         let f = try designFlowsheet(feed: feed, system: system, cuts: cutList, plant: plant)
         let ct = flowsheetCascadeTable(f)
         let pt = flowsheetProductTable(f)
