@@ -388,6 +388,9 @@ public func simulateCascade(_ spec: CascadeSpec, options: SolverOptions = Solver
       balance = max(balance, abs(inflow - out))
     }
   }
+  guard closure < 1e-8 else {
+    throw .notConverged("the equilibrium closure max |Σx − 1| must be < 1e-8 after convergence; got \(closure) (compositions beyond floating-point range?).")
+  }
   var outlets = [
     CascadeOutlet(kind: .raffinate, stage: 1, elementFlows: aq[0]),
     CascadeOutlet(kind: .organicProduct, stage: n, elementFlows: org[n - 1].map { $0 * (1 - topReflux) }),
