@@ -22,5 +22,6 @@ enum BenchmarkRegistry {
   /// Every benchmark; each capability adds its own entry here.
   static let all: [Benchmark] = [
     chemistryBenchmark,
+    separationBenchmark,
   ]
 }
