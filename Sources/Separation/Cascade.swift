@@ -265,6 +265,8 @@ public func simulateCascade(_ spec: CascadeSpec, options: SolverOptions = Solver
   // safeguard: when the residual grows tenfold over the best seen, the history is dropped and
   // a damped plain step is taken instead.
   let depth = 6
+  let lnAlphaMin = log(alpha.min() ?? 1)
+  let lnAlphaMax = log(alpha.max() ?? 1)
   var x = s.map { log($0) }
   var g = x
   var f = [Double](repeating: 0, count: n)
@@ -312,7 +314,7 @@ public func simulateCascade(_ spec: CascadeSpec, options: SolverOptions = Solver
       prevX.removeAll()
       damping = max(0.05, damping * 0.5)
       best = residual
-      for k in 0..<n { x[k] += damping * f[k] }
+      for k in 0..<n { x[k] = min(max(x[k] + damping * f[k], lnAlphaMin), lnAlphaMax) }
       continue
     }
     best = min(best, residual)
@@ -352,7 +354,9 @@ public func simulateCascade(_ spec: CascadeSpec, options: SolverOptions = Solver
     for k in 0..<n {
       var step = x[k] + damping * f[k]
       for p in 0..<mDepth { step -= gamma[p] * (dX[p][k] + damping * dF[p][k]) }
-      x[k] = step
+      // s_k is an average of the α_i, so ln s_k must lie in [ln α_min, ln α_max]; clamping
+      // keeps the extrapolated step physical.
+      x[k] = min(max(step, lnAlphaMin), lnAlphaMax)
     }
     damping = min(1, damping * 1.1)
   }
