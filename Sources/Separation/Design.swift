@@ -286,7 +286,7 @@ public func designCut(_ req: CutRequest, options: SolverOptions = SolverOptions(
       feedPhase: req.feedPhase, organicFlow: xu.organicFlow, scrubFlow: xu.scrubFlow)
   }
   func run(_ n: Int, _ m: Int) throws(SeparationError) -> CascadeResult { try simulateCascade(spec(n, m), options: options) }
-  let minM = req.feedPhase == .organic ? 1 : 1
+  let minM = 1  // at least one scrub stage
   let xn = max(1, Int(xu.xuExtractionStages.rounded(.up)))
   let xm = max(minM, Int(xu.xuScrubStages.rounded(.up)))
   let atXu = try run(xn, xm)

@@ -91,10 +91,9 @@ struct SX: ParsableCommand {
         let (els, amounts) = try feedOptions.parse()
         let system = try factorOptions.table().system(factorOptions.system)
         let alpha = try system.extractabilities(for: els)
-        let (light, heavyKey) = try parseCut(cut, elements: els, alpha: alpha)
+        let (_, heavyKey) = try parseCut(cut, elements: els, alpha: alpha)
         let pO = try parsePurity(purityOrganic ?? purity, flag: "--purity-organic")
         let pA = try parsePurity(purityAqueous ?? purity, flag: "--purity-aqueous")
-        _ = light
         let req = try CutRequest(
           elements: els, extractabilities: alpha, feed: amounts, firstHeavy: heavyKey, purityOrganic: pO, purityAqueous: pA,
           feedPhase: feedOptions.feedPhase, scrubFlow: scrubFlow, maxStages: maxStages)
