@@ -7,9 +7,9 @@ public enum SeparationCharts {
   /// Aqueous mole fraction of each element against stage (1 = raffinate end), log scale.
   public static func compositionProfile(_ r: CascadeResult, title: String) -> LineChart {
     var chart = LineChart(title: title, xLabel: "stage (1 = raffinate end)", yLabel: "aqueous mole fraction")
+    // Log axis scaled from the data (fractions floored at 1e-6). LineChart applies the log
+    // transform to yMax but not to yMin, so neither is set here.
     chart.logY = true
-    chart.yMin = 1e-6
-    chart.yMax = 1
     for (i, e) in r.spec.elements.enumerated() {
       let pts = (0..<r.spec.stageCount).map { k in (x: Double(k + 1), y: max(1e-6, r.aqueousFraction(stage: k, element: i))) }
       chart.series.append(LineChart.Series(name: e.symbol, points: pts, color: palette[i % palette.count], markers: r.spec.stageCount <= 80))
