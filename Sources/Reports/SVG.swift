@@ -207,7 +207,7 @@ public struct LineChart: Sendable {
     for r in referenceLines where r.y.isFinite { ys.append(r.y) }
     let tf: (Double) -> Double = logY ? { $0 > 0 ? log10Approx($0) : -12 } : { $0 }
     let xlo = xs.min() ?? 0, xhi = xs.max() ?? 1
-    var ylo = yMin ?? (ys.map(tf).min() ?? 0), yhi = yMax.map(tf) ?? (ys.map(tf).max() ?? 1)
+    var ylo = yMin.map(tf) ?? (ys.map(tf).min() ?? 0), yhi = yMax.map(tf) ?? (ys.map(tf).max() ?? 1)
     if !logY && yMin == nil && ylo > 0 && ylo < 0.3 * yhi { ylo = 0 }
     if yhi <= ylo { yhi = ylo + 1 }
     let yt = niceTicks(ylo, yhi)

@@ -30,5 +30,6 @@ enum BenchmarkRegistry {
     riskBenchmark,
     magnetsBenchmark,
     optimizationBenchmark,
+    separationBenchmark,
   ]
 }

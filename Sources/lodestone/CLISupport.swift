@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 
 /// Output formats shared by every command that prints results.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -71,4 +72,13 @@ func writeOutput(_ text: String, to dir: String, name: String) throws {
   let url = URL(fileURLWithPath: dir, isDirectory: true)
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   try Data(text.utf8).write(to: url.appendingPathComponent(name), options: .atomic)
+}
+
+/// Prints one table in the chosen format (the text rendering ends with a newline; so do CSV and JSON).
+func printTable(_ t: Table, _ format: OutputFormat) {
+  switch format {
+  case .table: print(t.renderText(), terminator: "")
+  case .csv: print(t.renderCSV(), terminator: "")
+  case .json: print(t.renderJSON(), terminator: "")
+  }
 }

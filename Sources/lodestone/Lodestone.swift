@@ -21,5 +21,6 @@ struct Lodestone: ParsableCommand {
       SweepCommand.self,
       MergeCommand.self,
       MagnetCommand.self,
+      SX.self,
     ])
 }

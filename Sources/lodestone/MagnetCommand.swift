@@ -26,13 +26,7 @@ struct MagnetCommand: ParsableCommand {
       return c
     }
 
-    func emit(_ t: Table) {
-      switch format {
-      case .table: print(t.renderText(), terminator: "")
-      case .csv: print(t.renderCSV(), terminator: "")
-      case .json: print(t.renderJSON(), terminator: "")
-      }
-    }
+    func emit(_ t: Table) { printTable(t, format) }
   }
 
   // MARK: grades

@@ -48,16 +48,6 @@ struct QC: ParsableCommand {
     }
   }
 
-  static func emit(_ table: Table, _ format: OutputFormat) {
-    let text: String
-    switch format {
-    case .table: text = table.renderText()
-    case .csv: text = table.renderCSV()
-    case .json: text = table.renderJSON()
-    }
-    print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
-  }
-
   static func num(_ x: Double?) -> String {
     guard let x, x.isFinite else { return "" }
     return formatNumber(x, significantDigits: 7)
@@ -182,7 +172,7 @@ struct QC: ParsableCommand {
         } catch let e as ChartError {
           throw DataError("\(table.source), column '\(col.header)': \(e.message)")
         }
-        QC.emit(result, source.format)
+        printTable(result, source.format)
         if let dir = out {
           try writeOutput(result.renderCSV(), to: dir, name: "\(type.rawValue).csv")
           try writeOutput(result.renderJSON(), to: dir, name: "\(type.rawValue).json")
@@ -259,7 +249,7 @@ struct QC: ParsableCommand {
         t.append(["observed_below_lsl", QC.num(r.observedBelow.map { $0 * 1e6 }), "", "", "ppm"])
         t.append(["observed_above_usl", QC.num(r.observedAbove.map { $0 * 1e6 }), "", "", "ppm"])
         t.append(["in_control", chartNote, "", "", ""])
-        QC.emit(t, source.format)
+        printTable(t, source.format)
         if let out {
           try writeOutput(t.renderCSV(), to: out, name: "capability.csv")
           try writeOutput(t.renderJSON(), to: out, name: "capability.json")
@@ -297,7 +287,7 @@ struct QC: ParsableCommand {
         for r in reports {
           t.append([r.lot, r.grade, String(r.specimens), r.status.rawValue, QC.num(r.conformingFraction), r.reasons.joined(separator: "; "), r.controlSignals.joined(separator: "; ")])
         }
-        QC.emit(t, format)
+        printTable(t, format)
         if let out {
           var d = Table(columns: ["lot", "grade", "property", "unit", "minimum", "maximum", "measured", "missing", "below_min", "above_max", "lowest", "mean", "highest"])
           for r in reports {

@@ -72,14 +72,6 @@ final class ProgressBar: Sendable {
   }
 }
 
-func emit(_ t: Table, _ format: OutputFormat) {
-  switch format {
-  case .table: print(t.renderText(), terminator: "")
-  case .csv: print(t.renderCSV(), terminator: "")
-  case .json: print(t.renderJSON(), terminator: "")
-  }
-}
-
 func num(_ x: Double) -> String { x.isFinite ? formatNumber(x, significantDigits: 6) : "" }
 
 /// The scalar KPI summary of a partial result.
@@ -206,7 +198,7 @@ struct RiskCommand: ParsableCommand {
           title: "Base vs variant (\(compare.joined(separator: ", "))) on the same \(runs) futures, seed \(seed)",
           columns: ["kpi", "base_mean", "variant_mean", "difference", "ci_half_width", "p_variant_better", "p_variant_worse"])
         for r in rows { t.append([r.kpi, num(r.base), num(r.variant), num(r.difference), num(r.halfWidth), num(r.better), num(r.worse)]) }
-        emit(t, format)
+        printTable(t, format)
         if let out { try writeOutput(t.renderCSV(), to: out, name: "comparison.csv") }
         return
       }
@@ -220,7 +212,7 @@ struct RiskCommand: ParsableCommand {
         partial = try mc.run(MonteCarlo.replications(runs: runs, shard: i, of: n), progress: bar.update)
       }
       let title = "Monte Carlo summary: \(scenario.name), \(partial.replications) replications, seed \(seed)" + (shard.map { ", shard \($0)" } ?? "")
-      emit(summaryTable(partial, confidence: confidence, title: title), format)
+      printTable(summaryTable(partial, confidence: confidence, title: title), format)
       if let out {
         try writeResults(partial, confidence: confidence, to: out)
         if tornado, shard == nil { try writeTornado(study, partial, to: out) }
@@ -256,7 +248,7 @@ struct MergeCommand: ParsableCommand {
         do { try merged?.merge(p) } catch { throw DataError("\(file): \(error)") }
       }
       guard let m = merged else { return }
-      emit(summaryTable(m, confidence: confidence, title: "Monte Carlo summary: merged \(parts.count) part(s), \(m.replications) replications, seed \(m.seed)"), format)
+      printTable(summaryTable(m, confidence: confidence, title: "Monte Carlo summary: merged \(parts.count) part(s), \(m.replications) replications, seed \(m.seed)"), format)
       try writeResults(m, confidence: confidence, to: out)
     }
   }
@@ -305,7 +297,7 @@ struct ReserveCommand: ParsableCommand {
       t.append([
         sizing.reserve.id.rawValue, sizing.reserve.site.rawValue, material, num(service), num(r.level / 1000), num(r.achieved), num(r.withoutReserve), num(r.holdingCost), num(sizing.reserve.holdingCost), String(r.bisectionSteps + 1),
       ])
-      emit(t, format)
+      printTable(t, format)
       if let out {
         var s = sizing.study.base
         for k in s.reserves.indices where s.reserves[k].id == sizing.reserve.id {
@@ -388,7 +380,7 @@ struct SweepCommand: ParsableCommand {
         let s = p.scalar("shortfall-any") ?? KPIStatistics(), u = p.scalar("unmet-kg") ?? KPIStatistics(), v = p.scalar("unmet-value-usd") ?? KPIStatistics(), m = p.scalar("shortfall-months") ?? KPIStatistics()
         t.append([String(k + 1)] + pt.values.map(num) + [num(s.mean), num(u.mean), num(u.quantile(0.95)), num(v.mean), num(m.mean)])
       }
-      emit(t, format)
+      printTable(t, format)
       if let out { try writeOutput(t.renderCSV(), to: out, name: "sweep.csv") }
     }
   }

@@ -1,0 +1,404 @@
+import ArgumentParser
+import Chemistry
+import Foundation
+import Quantities
+import Reports
+import Separation
+
+struct SX: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sx",
+    abstract: "Solvent-extraction cascades: separation factors, Xu design, rigorous simulation, flowsheets.",
+    subcommands: [Factors.self, Design.self, Simulate.self, Flowsheet.self])
+
+  /// Options shared by the commands that use separation factors.
+  struct FactorOptions: ParsableArguments {
+    @Option(help: "Extractant system id (see `lodestone sx factors`).") var system: String = "p507-hcl"
+    @Option(help: "CSV file of overrides: system,pair,beta[,source[,confidence]], e.g. 'p507-hcl,Nd/Pr,1.45'.") var factors: String?
+
+    func table() throws -> FactorTable {
+      var t = FactorTable.builtIn
+      if let path = factors { try t.applyOverrides(csv: try readText(path), source: path) }
+      return t
+    }
+  }
+
+  struct Factors: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List adjacent-pair separation factors with source and confidence.")
+    @OptionGroup var factorOptions: FactorOptions
+    @Flag(help: "List every system, not only --system.") var all = false
+    @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+
+    func run() throws {
+      try reportingErrors {
+        let table = try factorOptions.table()
+        let systems = all ? table.systems : [try table.system(factorOptions.system)]
+        var t = Table(title: "Separation factors β = D_more/D_less", columns: ["system", "pair", "beta", "range", "confidence", "source"])
+        for s in systems {
+          if s.factors.isEmpty { t.append([s.id, "-", "-", "-", "-", s.note]) }
+          for f in s.factors {
+            let range = f.range.map { "\(formatNumber($0.lowerBound, significantDigits: 3))-\(formatNumber($0.upperBound, significantDigits: 3))" } ?? ""
+            t.append([s.id, f.pairName, formatNumber(f.beta, significantDigits: 4), range, f.confidence.rawValue, f.source])
+          }
+        }
+        printTable(t, format)
+      }
+    }
+  }
+
+  /// Feed options shared by design and simulate.
+  struct FeedOptions: ParsableArguments {
+    @Option(help: "Feed: 'monazite' (Indian monazite REO distribution) or mole amounts 'Pr:25,Nd:75'.") var feed: String
+    @Option(help: "Feed phase: aqueous or organic.") var feedPhase: FeedPhase = .aqueous
+
+    func parse() throws -> (elements: [Element], amounts: [Double]) {
+      if feed.lowercased() == "monazite" {
+        let m = SeparationFeeds.indianMonaziteREO
+        return (m.map(\.element), SeparationFeeds.molesPerKilogramREO(m))
+      }
+      var els: [Element] = []
+      var amounts: [Double] = []
+      for part in feed.split(separator: ",") {
+        let kv = part.split(separator: ":").map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard kv.count == 2, let e = Element(symbol: kv[0]), let v = Double(kv[1]), v >= 0, v.isFinite else {
+          throw ValidationError("--feed entries must be 'Symbol:amount' with amount >= 0 (e.g. 'Pr:25,Nd:75') or 'monazite'; got '\(part)'.")
+        }
+        guard !els.contains(e) else { throw ValidationError("--feed must name each element once; got '\(e.symbol)' twice.") }
+        els.append(e)
+        amounts.append(v)
+      }
+      guard els.count >= 2 else { throw ValidationError("--feed must have at least two elements; got '\(feed)'.") }
+      return (els, amounts)
+    }
+  }
+
+  struct Design: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Design a cut: Xu's flows and stage counts, then the smallest n + m meeting the targets in the rigorous model.")
+    @OptionGroup var feedOptions: FeedOptions
+    @OptionGroup var factorOptions: FactorOptions
+    @Option(help: "The cut, light|heavy, e.g. 'Pr|Nd', 'LaCe|PrNd', 'Nd|Sm'.") var cut: String
+    @Option(help: "Purity target for both outlets, e.g. '99.5%' or 0.995.") var purity: String?
+    @Option(help: "Purity target of the organic product (heavy side).") var purityOrganic: String?
+    @Option(help: "Purity target of the raffinate (light side).") var purityAqueous: String?
+    @Option(help: "Scrub flow W in mol RE per mol feed RE (default: Xu's optimum).") var scrubFlow: Double?
+    @Option(help: "Largest total stage count to try.") var maxStages: Int = 600
+    @Option(help: "Directory for profile.csv/json, outlets.csv, composition.svg and mccabe-thiele.svg.") var out: String?
+    @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+
+    func run() throws {
+      try reportingErrors {
+        let (els, amounts) = try feedOptions.parse()
+        let system = try factorOptions.table().system(factorOptions.system)
+        let alpha = try system.extractabilities(for: els)
+        let (_, heavyKey) = try parseCut(cut, elements: els, alpha: alpha)
+        let pO = try parsePurity(purityOrganic ?? purity, flag: "--purity-organic")
+        let pA = try parsePurity(purityAqueous ?? purity, flag: "--purity-aqueous")
+        let req = try CutRequest(
+          elements: els, extractabilities: alpha, feed: amounts, firstHeavy: heavyKey, purityOrganic: pO, purityAqueous: pA,
+          feedPhase: feedOptions.feedPhase, scrubFlow: scrubFlow, maxStages: maxStages)
+        let d = try designCut(req)
+        let t = designTable(d, system: system)
+        printTable(t, format)
+        if let out {
+          try writeCascadeFiles(d.result, heavy: d.request.heavyKey ?? 0, light: d.request.lightKey ?? 0, title: "\(cut) cut", to: out)
+          try writeOutput(t.renderCSV(), to: out, name: "design.csv")
+          try writeOutput(t.renderJSON(), to: out, name: "design.json")
+        }
+      }
+    }
+  }
+
+  struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Simulate a given cascade at steady state: stage profile and outlets.")
+    @OptionGroup var feedOptions: FeedOptions
+    @OptionGroup var factorOptions: FactorOptions
+    @Option(help: "Relative extractabilities instead of a system, e.g. 'Gd:2.8,Eu:2,Sm:1'.") var alpha: String?
+    @Option(name: .customLong("extraction-stages"), help: "Extraction stages n.") var n: Int
+    @Option(name: .customLong("scrub-stages"), help: "Scrub stages m.") var m: Int
+    @Option(help: "Organic RE flow S, mol per mol feed RE.") var organicFlow: Double
+    @Option(help: "Scrub RE flow W, mol per mol feed RE.") var scrubFlow: Double
+    @Option(help: "Aqueous side draw 'stage:flow' (repeatable), e.g. 30:0.2492.") var draw: [String] = []
+    @Option(help: "Key pair for the McCabe–Thiele plot, light|heavy (default: the pair across the largest outlet split).") var keys: String?
+    @Flag(help: "Print the stage profile instead of the outlets.") var profile = false
+    @Option(help: "Directory for profile.csv/json, outlets.csv, composition.svg and mccabe-thiele.svg.") var out: String?
+    @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+
+    func run() throws {
+      try reportingErrors {
+        let (els, amounts) = try feedOptions.parse()
+        var al: [Double]
+        if let alpha {
+          var map: [Element: Double] = [:]
+          for part in alpha.split(separator: ",") {
+            let kv = part.split(separator: ":").map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, let e = Element(symbol: kv[0]), let v = Double(kv[1]) else {
+              throw ValidationError("--alpha entries must be 'Symbol:value' (e.g. 'Gd:2.8,Eu:2,Sm:1'); got '\(part)'.")
+            }
+            map[e] = v
+          }
+          al = try els.map { e in
+            guard let v = map[e] else { throw DataError("--alpha must give every feed element; got none for '\(e.symbol)'.") }
+            return v
+          }
+        } else {
+          al = try factorOptions.table().system(factorOptions.system).extractabilities(for: els)
+        }
+        var draws: [SideDraw] = []
+        for d in draw {
+          let kv = d.split(separator: ":")
+          guard kv.count == 2, let st = Int(kv[0]), let fl = Double(kv[1]) else {
+            throw ValidationError("--draw must be 'stage:flow' (e.g. 30:0.2492); got '\(d)'.")
+          }
+          draws.append(SideDraw(stage: st, flow: fl))
+        }
+        let spec = try CascadeSpec(
+          elements: els, extractabilities: al, feed: amounts, extractionStages: n, scrubStages: m, feedPhase: feedOptions.feedPhase,
+          organicFlow: organicFlow, scrubFlow: scrubFlow, draws: draws)
+        let r = try simulateCascade(spec)
+        let t = profile ? SeparationCharts.profileTable(r) : SeparationCharts.outletTable(r)
+        printTable(t, format)
+        if format == .table {
+          print("solver: \(r.iterations) sweeps; max stage element-balance residual \(formatNumber(r.balanceResidual, significantDigits: 3)); max |Σx − 1| \(formatNumber(r.closureResidual, significantDigits: 3))")
+        }
+        if let out {
+          var h = 0
+          var l = 0
+          if let keys {
+            let (_, hk) = try parseCut(keys, elements: els, alpha: al)
+            h = els.firstIndex(of: hk) ?? 0
+            l = els.indices.filter { al[$0] < al[h] }.max { al[$0] < al[$1] } ?? 0
+          } else {
+            let order = els.indices.sorted { al[$0] < al[$1] }
+            // The adjacent pair across which the organic product and raffinate differ most.
+            var best = -1.0
+            for j in 0..<(order.count - 1) {
+              let a = order[j + 1]
+              let b = order[j]
+              let score = abs(r.organicProduct.elementFlows[a] - r.raffinate.elementFlows[a]) + abs(r.raffinate.elementFlows[b] - r.organicProduct.elementFlows[b])
+              if score > best {
+                best = score
+                h = a
+                l = b
+              }
+            }
+          }
+          try writeCascadeFiles(r, heavy: h, light: l, title: "cascade \(n)+\(m)", to: out)
+        }
+      }
+    }
+  }
+
+  struct Flowsheet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Design a train of cascades for a full feed and size the plant (stages, organic inventory, mixer-settler volume).")
+    @OptionGroup var factorOptions: FactorOptions
+    @Option(help: "Mixed RE chloride throughput, e.g. '5500 t/yr' (IREL Aluva).") var chloride: String?
+    @Option(help: "REO fraction of the chloride (default 0.4545: 11,000 t MRECl ≈ 5,000 t REO, PIB 2015).") var reoFraction: Double = SeparationFeeds.irelChlorideREOFraction
+    @Option(help: "REO throughput instead of --chloride, e.g. '2500 t/yr'.") var reo: String?
+    @Option(help: "Cuts as light|heavy[@purity], comma-separated (default: Nd|Sm,Ce|Pr,La|Ce,Pr|Nd@99.5%).") var cuts: String?
+    @Option(help: "Organic RE loading in mol/L.") var organicLoading: Double = 0.17
+    @Option(help: "Aqueous RE concentration in mol/L.") var aqueousConcentration: Double = 1.0
+    @Option(help: "Mixer residence time in minutes.") var mixerMinutes: Double = 5
+    @Option(help: "Settler residence time in minutes.") var settlerMinutes: Double = 20
+    @Option(help: "Directory for cascades.csv/json and products.csv/json.") var out: String?
+    @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+
+    func run() throws {
+      try reportingErrors {
+        let system = try factorOptions.table().system(factorOptions.system)
+        let reoFlow: Double
+        if let reo {
+          reoFlow = try Quantity.parse(reo, as: .massRate).si
+        } else {
+          guard reoFraction > 0, reoFraction <= 1 else { throw ValidationError("--reo-fraction must be in (0, 1]; got \(reoFraction).") }
+          reoFlow = try Quantity.parse(chloride ?? "5500 t/yr", as: .massRate).si * reoFraction
+        }
+        let feed = SeparationFeeds.indianMonaziteREO
+        let elements = try system.sortedByExtractability(feed.map(\.element))
+        let alpha = try system.extractabilities(for: elements)
+        var cutList = FlowsheetCut.monaziteTrain
+        if let cuts {
+          cutList = []
+          for c in cuts.split(separator: ",") {
+            let parts = c.split(separator: "@").map(String.init)
+            let (_, hk) = try parseCut(parts[0], elements: elements, alpha: alpha)
+            let p = parts.count > 1 ? try parsePurity(parts[1], flag: "--cuts") : 0.999
+            cutList.append(FlowsheetCut(firstHeavy: hk, purityOrganic: p, purityAqueous: p))
+          }
+        }
+        let plant = PlantParameters(
+          reoMassFlow: reoFlow, organicLoading: organicLoading * 1000, aqueousConcentration: aqueousConcentration * 1000,
+          mixerResidenceTime: mixerMinutes * 60, settlerResidenceTime: settlerMinutes * 60)
+        let f = try designFlowsheet(feed: feed, system: system, cuts: cutList, plant: plant)
+        let ct = flowsheetCascadeTable(f)
+        let pt = flowsheetProductTable(f)
+        switch format {
+        case .table:
+          print(ct.renderText())
+          print(pt.renderText())
+          print(
+            "Total: \(f.totalStages) stages (extraction + scrub; stripping not included), organic inventory \(formatNumber(f.organicInventory, significantDigits: 4)) m³, mixer-settler volume \(formatNumber(f.mixerSettlerVolume, significantDigits: 4)) m³ for \(formatNumber(reoFlow * secondsPerYear / 1000, significantDigits: 5)) t/yr REO."
+          )
+        case .csv: print(ct.renderCSV(), terminator: "")
+        case .json:
+          print(
+            "{\"total_stages\":\(f.totalStages),\"organic_inventory_m3\":\(formatNumber(f.organicInventory, significantDigits: 8)),\"mixer_settler_volume_m3\":\(formatNumber(f.mixerSettlerVolume, significantDigits: 8)),\"reo_t_per_yr\":\(formatNumber(reoFlow * secondsPerYear / 1000, significantDigits: 8)),\"cascades\":\(ct.renderJSON().trimmingCharacters(in: .whitespacesAndNewlines)),\"products\":\(pt.renderJSON().trimmingCharacters(in: .whitespacesAndNewlines))}"
+          )
+        }
+        if let out {
+          try writeOutput(ct.renderCSV(), to: out, name: "cascades.csv")
+          try writeOutput(ct.renderJSON(), to: out, name: "cascades.json")
+          try writeOutput(pt.renderCSV(), to: out, name: "products.csv")
+          try writeOutput(pt.renderJSON(), to: out, name: "products.json")
+        }
+      }
+    }
+  }
+}
+
+extension FeedPhase: ExpressibleByArgument {}
+
+/// Parses "99.5%", "99.5 %" or "0.995" into a fraction in (0, 1).
+private func parsePurity(_ text: String?, flag: String) throws -> Double {
+  guard let text else { throw ValidationError("\(flag) (or --purity) is required, e.g. '99.5%'.") }
+  let trimmed = text.trimmingCharacters(in: .whitespaces)
+  var v: Double?
+  if trimmed.hasSuffix("%") {
+    v = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
+  } else {
+    v = Double(trimmed)
+  }
+  guard let p = v, p > 0, p < 1 else {
+    throw ValidationError("\(flag) must be a purity in (0, 1) or (0 %, 100 %), e.g. '99.5%'; got '\(text)'.")
+  }
+  return p
+}
+
+/// Element symbols run together ("LaCe") split into elements.
+private func parseSymbols(_ text: String) -> [Element]? {
+  var out: [Element] = []
+  var current = ""
+  for ch in text where ch != " " {
+    if ch.isUppercase, !current.isEmpty {
+      guard let e = Element(symbol: current) else { return nil }
+      out.append(e)
+      current = ""
+    }
+    current.append(ch)
+  }
+  if !current.isEmpty {
+    guard let e = Element(symbol: current) else { return nil }
+    out.append(e)
+  }
+  return out.isEmpty ? nil : out
+}
+
+/// Parses "Pr|Nd" or "LaCe|PrNd": returns the light-side elements and the heavy key (the
+/// least extractable element named on the heavy side). Checks the sides against extractabilities.
+private func parseCut(_ text: String, elements: [Element], alpha: [Double]) throws -> ([Element], Element) {
+  let sides = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+  guard sides.count == 2, let light = parseSymbols(sides[0]), let heavy = parseSymbols(sides[1]) else {
+    throw ValidationError("--cut must be 'light|heavy' element symbols, e.g. 'Pr|Nd' or 'LaCe|PrNd'; got '\(text)'.")
+  }
+  func a(_ e: Element) throws -> Double {
+    guard let i = elements.firstIndex(of: e) else {
+      throw DataError("Cut element must be one of the feed elements (\(elements.map(\.symbol).joined(separator: ", "))); got '\(e.symbol)'.")
+    }
+    return alpha[i]
+  }
+  let lightMax = try light.map(a).max() ?? 0
+  var hk = heavy[0]
+  var hMin = Double.infinity
+  for e in heavy {
+    let v = try a(e)
+    if v < hMin {
+      hMin = v
+      hk = e
+    }
+  }
+  guard hMin > lightMax else {
+    throw DataError("Cut '\(text)': every heavy-side element must be more extractable than every light-side element; got the sides overlapping.")
+  }
+  return (light, hk)
+}
+
+private func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }
+private func pct(_ x: Double) -> String { fixedFormat(x * 100, decimals: 4) }
+
+private func designTable(_ d: CutDesign, system: ExtractantSystem) -> Table {
+  let r = d.request
+  let hk = r.heavyKey ?? 0
+  let lk = r.lightKey ?? 0
+  let x = d.xu
+  var t = Table(title: "Cut design (\(system.id); flows in mol RE per mol feed RE)", columns: ["quantity", "value", "unit"])
+  let heavy = r.heavyIndices.map { r.elements[$0].symbol }.joined()
+  let light = r.lightIndices.map { r.elements[$0].symbol }.joined()
+  t.append(["cut", "\(light)|\(heavy)", ""])
+  t.append(["key pair", "\(r.elements[hk].symbol)/\(r.elements[lk].symbol)", ""])
+  t.append(["beta (key pair)", g(x.input.beta), ""])
+  t.append(["feed phase", x.input.feedPhase.rawValue, ""])
+  t.append(["feed fraction heavy f_A", g(x.input.feedFractionA), "mol/mol"])
+  t.append(["target purity organic P_A", pct(x.input.purityA), "%"])
+  t.append(["target purity raffinate P_B", pct(x.input.purityB), "%"])
+  t.append(["organic product f'_A", g(x.productFractionA), "mol/mol"])
+  t.append(["raffinate f'_B", g(x.productFractionB), "mol/mol"])
+  t.append(["controlling section", x.controlling.rawValue, ""])
+  t.append(["extraction ratio E_M", g(x.extractionRatio), ""])
+  t.append(["scrub ratio E'_M", g(x.scrubRatio), ""])
+  t.append(["organic flow S", g(x.organicFlow), "mol/mol"])
+  t.append(["scrub flow W", g(x.scrubFlow), "mol/mol"])
+  t.append(["minimum organic flow S_min", g(x.minimumOrganicFlow), "mol/mol"])
+  t.append(["minimum scrub flow W_min", g(x.minimumScrubFlow), "mol/mol"])
+  t.append(["Fenske minimum stages", g(x.fenskeStages, 4), "stages"])
+  t.append(["Xu extraction stages n", g(x.xuExtractionStages, 4), "stages"])
+  t.append(["Xu scrub stages m", g(x.xuScrubStages, 4), "stages"])
+  t.append(["purity organic at Xu counts (ceil)", pct(d.atXuCounts.organicProduct.purity(r.heavyIndices)), "%"])
+  t.append(["purity raffinate at Xu counts (ceil)", pct(d.atXuCounts.raffinate.purity(r.lightIndices)), "%"])
+  t.append(["refined extraction stages n", String(d.extractionStages), "stages"])
+  t.append(["refined scrub stages m", String(d.scrubStages), "stages"])
+  t.append(["refined total n+m", String(d.totalStages), "stages"])
+  t.append(["feasible n at this total", d.feasibleExtractionStages.map(String.init).joined(separator: " "), "stages"])
+  t.append(["purity organic", pct(d.purityOrganic), "%"])
+  t.append(["purity raffinate", pct(d.purityAqueous), "%"])
+  t.append(["recovery heavy group to organic", pct(d.recoveryOrganic), "%"])
+  t.append(["recovery light group to raffinate", pct(d.recoveryAqueous), "%"])
+  t.append(["max stage element-balance residual", g(d.result.balanceResidual, 3), "mol/mol"])
+  return t
+}
+
+private func writeCascadeFiles(_ r: CascadeResult, heavy: Int, light: Int, title: String, to dir: String) throws {
+  let p = SeparationCharts.profileTable(r)
+  let o = SeparationCharts.outletTable(r)
+  try writeOutput(p.renderCSV(), to: dir, name: "profile.csv")
+  try writeOutput(p.renderJSON(), to: dir, name: "profile.json")
+  try writeOutput(o.renderCSV(), to: dir, name: "outlets.csv")
+  try writeOutput(o.renderJSON(), to: dir, name: "outlets.json")
+  try writeOutput(SeparationCharts.compositionProfile(r, title: "Aqueous composition, \(title)").render(), to: dir, name: "composition.svg")
+  if heavy != light {
+    try writeOutput(SeparationCharts.mcCabeThiele(r, heavy: heavy, light: light, title: "McCabe–Thiele, \(title)").render(), to: dir, name: "mccabe-thiele.svg")
+  }
+}
+
+private func flowsheetCascadeTable(_ f: FlowsheetResult) -> Table {
+  var t = Table(
+    title: "Cascades (flows per mol feed RE of each cascade; volumes in m³)",
+    columns: ["cascade", "feed", "cut", "beta", "S", "W", "n", "m", "stages", "purity_organic_pct", "purity_raffinate_pct", "organic_inventory_m3", "mixer_settler_m3"])
+  for (j, c) in f.cascades.enumerated() {
+    let d = c.design
+    t.append([
+      String(j + 1), c.feed.name, "\(c.raffinate.name)|\(c.organicProduct.name)", g(d.xu.input.beta, 4), g(d.xu.organicFlow, 5), g(d.xu.scrubFlow, 5),
+      String(d.extractionStages), String(d.scrubStages), String(d.totalStages), pct(d.purityOrganic), pct(d.purityAqueous),
+      g(c.organicInventory, 5), g(c.mixerSettlerVolume, 5),
+    ])
+  }
+  return t
+}
+
+private func flowsheetProductTable(_ f: FlowsheetResult) -> Table {
+  var t = Table(title: "Products (as reference oxide)", columns: ["product", "oxide_t_per_yr", "member_purity_pct"])
+  for p in f.products {
+    t.append([p.name, g(f.oxideMassFlow(p) * secondsPerYear / 1000, 5), pct(f.purity(p))])
+  }
+  return t
+}
