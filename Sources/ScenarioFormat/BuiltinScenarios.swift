@@ -3,6 +3,42 @@
 
 /// The scenarios shipped with Lodestone, embedded byte for byte from `Scenarios/`.
 public enum BuiltinScenarios {
+  /// The text of `Scenarios/india-2026-uncertainty.yaml`, byte for byte.
+  public static let india2026Uncertainty: String = #"""
+schema-version: 1
+description: >-
+  Uncertain inputs for the India scenario's licence-freeze variant: when the freeze starts and
+  how long it lasts, how many licences China approves otherwise, when India's EV-magnet line
+  starts, shipping delays, and demand. Use with
+  `lodestone reserve @india --variant licence-freeze --uncertainty Scenarios/india-2026-uncertainty.yaml`.
+uncertainty:
+  - name: freeze-length
+    target: policies/cn-licence-freeze/duration
+    distribution: {kind: uniform, min: 12 months, max: 24 months}
+  - name: freeze-start
+    target: policies/cn-licence-freeze/start-shift
+    distribution: {kind: triangular, min: -6 months, mode: 0 months, max: 12 months}
+  - name: licence-approval
+    target: policies/cn-announcement-18/approval
+    distribution: {kind: pert, min: 0.4, mode: 0.65, max: 0.9}
+  - name: ev-line-delay
+    target: processes/scheme-magnet-ev/commissioning-delay
+    distribution: {kind: pert, min: 0 months, mode: 6 months, max: 24 months}
+  - name: china-shipping-delay
+    target: links/cn-to-market/delay
+    distribution: {kind: empirical, values: [0, 0, 0, 1, 2]}
+  - name: ev-demand
+    target: demands/in-ev-cars/multiplier
+    distribution: {kind: normal, mean: 1, sd: 0.1}
+  - name: wind-demand
+    target: demands/in-wind/multiplier
+    distribution: {kind: lognormal, median: 1, sigma: 0.15}
+correlation:
+  inputs: [ev-demand, wind-demand]
+  matrix: [[1, 0.5], [0.5, 1]]
+
+"""#
+
   /// The text of `Scenarios/india-2026.yaml`, byte for byte.
   public static let india2026: String = #"""
 # India 2026–2030: IREL monazite → OSCOM cracking → RED Aluva separation → magnets at home,
@@ -681,11 +717,32 @@ variants:
       processes/irel-monazite-recovery/capacity: 10000 t/yr
       processes/aluva-sx/capacity: 11000 t/yr
       processes/aluva-sx/ramp: {2025-04: 5 %, 2025-10: 34 %, 2026-10: 100 %}
+  - name: licence-freeze
+    description: >-
+      China freezes licences for magnets and heavy rare earths to India for 18 months from
+      2027-01 (the risk study varies its start and its length, 12–24 months; see
+      Scenarios/india-2026-uncertainty.yaml).
+    add:
+      policies:
+        - id: cn-licence-freeze
+          name: Licence freeze on magnets and heavy rare earths to India (risk-study case)
+          origin: CN
+          destinations: [IN]
+          kind: ban
+          elements: [Sm, Gd, Tb, Dy, Lu, Sc, Y]
+          forms: [magnet, oxide, metal, alloy]
+          de-minimis: 0.1 %
+          from: 2027-01
+          until: 2028-06
+          source: >-
+            Risk-study case built on SD §3.8 (Announcement No. 18 list; the May 2025 licence
+            trough) and issue 6's question; not an announced measure ⚠.
 
 """#
 
   /// Every built-in scenario as (name, YAML text), by file name.
   public static let all: [(name: String, text: String)] = [
+    (name: "india-2026-uncertainty", text: india2026Uncertainty),
     (name: "india-2026", text: india2026),
   ]
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Magnets
 import QualityControl
 import Quantities
 import Reports
@@ -264,7 +265,8 @@ struct QC: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Lot report: each lot's specimens against its grade's minimum (and maximum) limits, and why a lot fails.")
     @Argument(help: "Specimen record CSV with lot and grade columns.") var file: String
-    @Option(help: "Grade limits CSV: grade,property,min,max with units, e.g. 'N42H,HcJ,1353 kA/m,'.") var limits: String
+    @Option(help: "Grade limits CSV: grade,property,min,max with units, e.g. 'N42H,HcJ,1353 kA/m,'. Default: the magnet grade catalogue (`lodestone magnet grades`), with --grades for your own grade file.") var limits: String?
+    @Option(help: "A grade catalogue CSV (the format of `lodestone magnet grades --format csv`) to add to the built-in one when --limits is not given.") var grades: String?
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
     @Option(help: "Also write lot-report.csv/json and lot-properties.csv to this directory.") var out: String?
     @Option(help: "Run rules for the per-grade X̄-R charts behind control_signals (see qc chart --rules).") var rules: String = "qcc"
@@ -272,12 +274,16 @@ struct QC: ParsableCommand {
     func run() throws {
       try reportingErrors {
         let name = URL(fileURLWithPath: file).lastPathComponent
-        let lname = URL(fileURLWithPath: limits).lastPathComponent
+        let lname = limits.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "the magnet grade catalogue"
         let table: SpecimenTable
         let grades: [GradeLimits]
         do {
           table = try SpecimenCSV.parse(try readText(file), source: name)
-          grades = try GradeLimits.parseCSV(try readText(limits), source: lname)
+          if let limits {
+            grades = try GradeLimits.parseCSV(try readText(limits), source: lname)
+          } else {
+            grades = try catalogueLimits(extra: self.grades)
+          }
         } catch let e as QCDataError { throw DataError(e.description) }
         let reports = conformance(table, limits: grades, controlRules: try QC.parseRules(rules, k: []))
         let bad = reports.filter { $0.status != .conforming }.count
@@ -317,3 +323,21 @@ struct QC: ParsableCommand {
 
 extension SigmaEstimator: ExpressibleByArgument {}
 extension ChartConstants.Source: ExpressibleByArgument {}
+
+/// Minimum (and maximum) property limits of every grade in the magnet catalogue (built in, plus
+/// a user grade file): Br between its minimum and maximum, HcJ, HcB (when sourced) and (BH)max
+/// at least their minimums, in SI as QualityControl expects.
+func catalogueLimits(extra path: String?) throws -> [GradeLimits] {
+  var catalog = GradeCatalog.builtIn
+  if let path {
+    do {
+      let user = try GradeCatalog(csv: try readText(path), source: URL(fileURLWithPath: path).lastPathComponent)
+      catalog = GradeCatalog(grades: catalog.grades.filter { g in !user.grades.contains { $0.name == g.name } } + user.grades)
+    } catch let e as GradeTableError { throw DataError(e.description) }
+  }
+  return catalog.grades.map { g in
+    var minimum: [MagnetProperty: Double] = [.br: g.brMin, .hcj: g.hcjMin, .bhMax: g.bhMaxMin]
+    if let hcb = g.hcbMin { minimum[.hcb] = hcb }
+    return GradeLimits(grade: g.name, minimum: minimum, maximum: [.br: g.brMax])
+  }.sorted { $0.grade < $1.grade }
+}
