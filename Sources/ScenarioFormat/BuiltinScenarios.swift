@@ -3,42 +3,6 @@
 
 /// The scenarios shipped with Lodestone, embedded byte for byte from `Scenarios/`.
 public enum BuiltinScenarios {
-  /// The text of `Scenarios/india-2026-uncertainty.yaml`, byte for byte.
-  public static let india2026Uncertainty: String = #"""
-schema-version: 1
-description: >-
-  Uncertain inputs for the India scenario's licence-freeze variant: when the freeze starts and
-  how long it lasts, how many licences China approves otherwise, when India's EV-magnet line
-  starts, shipping delays, and demand. Use with
-  `lodestone reserve @india --variant licence-freeze --uncertainty Scenarios/india-2026-uncertainty.yaml`.
-uncertainty:
-  - name: freeze-length
-    target: policies/cn-licence-freeze/duration
-    distribution: {kind: uniform, min: 12 months, max: 24 months}
-  - name: freeze-start
-    target: policies/cn-licence-freeze/start-shift
-    distribution: {kind: triangular, min: -6 months, mode: 0 months, max: 12 months}
-  - name: licence-approval
-    target: policies/cn-announcement-18/approval
-    distribution: {kind: pert, min: 0.4, mode: 0.65, max: 0.9}
-  - name: ev-line-delay
-    target: processes/scheme-magnet-ev/commissioning-delay
-    distribution: {kind: pert, min: 0 months, mode: 6 months, max: 24 months}
-  - name: china-shipping-delay
-    target: links/cn-to-market/delay
-    distribution: {kind: empirical, values: [0, 0, 0, 1, 2]}
-  - name: ev-demand
-    target: demands/in-ev-cars/multiplier
-    distribution: {kind: normal, mean: 1, sd: 0.1}
-  - name: wind-demand
-    target: demands/in-wind/multiplier
-    distribution: {kind: lognormal, median: 1, sigma: 0.15}
-correlation:
-  inputs: [ev-demand, wind-demand]
-  matrix: [[1, 0.5], [0.5, 1]]
-
-"""#
-
   /// The text of `Scenarios/india-2026.yaml`, byte for byte.
   public static let india2026: String = #"""
 # India 2026–2030: IREL monazite → OSCOM cracking → RED Aluva separation → magnets at home,
@@ -721,7 +685,7 @@ variants:
     description: >-
       China freezes licences for magnets and heavy rare earths to India for 18 months from
       2027-01 (the risk study varies its start and its length, 12–24 months; see
-      Scenarios/india-2026-uncertainty.yaml).
+      Scenarios/uncertainty/india-2026-licence-freeze.yaml).
     add:
       policies:
         - id: cn-licence-freeze
@@ -742,7 +706,6 @@ variants:
 
   /// Every built-in scenario as (name, YAML text), by file name.
   public static let all: [(name: String, text: String)] = [
-    (name: "india-2026-uncertainty", text: india2026Uncertainty),
     (name: "india-2026", text: india2026),
   ]
 }
