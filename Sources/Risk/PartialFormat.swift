@@ -1,3 +1,4 @@
+import SupplyChain
 import Foundation
 import Quantities
 

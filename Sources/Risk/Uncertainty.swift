@@ -110,18 +110,7 @@ public enum UncertainTarget: Sendable, Equatable, CustomStringConvertible {
   }
 }
 
-/// Where something was written in an input file (1-based line and column).
-public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
-  public var file: String
-  public var line: Int
-  public var column: Int
-  public init(file: String, line: Int, column: Int) {
-    self.file = file
-    self.line = line
-    self.column = column
-  }
-  public var description: String { "\(file):\(line):\(column)" }
-}
+// Locations use SupplyChain's `SourceLocation` (file, 1-based line and column).
 
 /// An error in an uncertainty file or a parameter, with its location when it has one.
 public struct RiskInputError: Error, Sendable, CustomStringConvertible {
