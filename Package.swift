@@ -34,7 +34,7 @@ let package = Package(
     // Monthly engine.
     .target(name: "Simulation", dependencies: ["SupplyChain"]),
     // Monte Carlo risk: uncertain inputs, perturbation, streaming statistics, reserve sizing, sweeps, shards.
-    .target(name: "Risk", dependencies: ["SupplyChain", "Simulation", "Quantities", "Chemistry", "Yams"]),
+    .target(name: "Risk", dependencies: ["Probability", "SupplyChain", "Simulation", "Quantities", "Chemistry", "Yams"]),
     // COIN-OR CBC + CLP C interfaces (Debian coinor-libcbc-dev). Never link ClpSolver.
     .systemLibrary(
       name: "CCoinOR", pkgConfig: "cbc",
@@ -46,8 +46,10 @@ let package = Package(
     // Magnet grades, derating, working point, fields.
     .target(
       name: "Magnets", dependencies: ["Quantities", "Chemistry", .product(name: "RealModule", package: "swift-numerics")]),
-    // Statistical process control. Leaf.
-    .target(name: "QualityControl", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+    // Quantiles of the normal and χ² distributions. Leaf.
+    .target(name: "Probability", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+    // Statistical process control.
+    .target(name: "QualityControl", dependencies: ["Probability", .product(name: "RealModule", package: "swift-numerics")]),
     // Scenario → multi-period LP: build, solve, assign, report.
     .target(name: "Planning", dependencies: ["SupplyChain", "Optimization"]),
     // Prices, value added, import bills, NPV/IRR/payback, concentration and CRMA benchmark.

@@ -1,3 +1,4 @@
+@_exported import Probability
 import RealModule
 
 /// Specification limits for a characteristic (unit of the data; SI in Lodestone). Either

@@ -1,7 +1,7 @@
 import RealModule
 
-/// Normal and χ² quantiles for capability confidence intervals (double precision; checked
-/// against R's qnorm/qchisq in the tests).
+/// Normal and χ² quantiles shared by QualityControl (capability intervals) and Risk
+/// (distributions, copulas, confidence intervals); checked against R's qnorm/qchisq in the tests.
 
 /// Standard normal quantile Φ⁻¹(p), 0 < p < 1: Acklam's rational approximation refined by
 /// two Halley steps on erfc (relative error ~1e-15).
