@@ -126,6 +126,17 @@ struct Compiled: Sendable {
   let inbound: [(key: Int, maxLead: Int, tiers: [[Int]])]
   /// policy × month, flat.
   let policyOn: [Bool]
+  /// Policies covering channel k: polList[polStart[k]..<polStart[k + 1]] (CSR, no nested arrays in the hot loop).
+  let polStart: [Int], polList: [Int]
+  /// Trade channels under each quota policy p: quotaList[quotaStart[p]..<quotaStart[p + 1]].
+  let quotaStart: [Int], quotaList: [Int]
+  /// Inbound groups flattened: group g has key inKey[g], lead inLead[g] and tiers
+  /// tierStart[inTier[g]..<inTier[g + 1]]; tier j holds tierList[tierStart[j]..<tierStart[j + 1]].
+  let inKey: [Int], inLead: [Int], inTier: [Int], tierStart: [Int], tierList: [Int]
+  /// Trade channels whose link has a capacity.
+  let cappedTrade: [Int]
+  /// `siteMaterials` flattened: siteMatList[siteMatStart[s]..<siteMatStart[s + 1]].
+  let siteMatStart: [Int], siteMatList: [Int]
   // Processes as flat arrays: inputs of process p are inM/inA[inStart[p]..<inStart[p+1]], likewise outputs.
   let procSite: [Int], inStart: [Int], inM: [Int], inA: [Double], outStart: [Int], outM: [Int], outA: [Double]
   /// kg of reference available, process × month.
@@ -330,6 +341,43 @@ struct Compiled: Sendable {
       return (key, ks.map { channels[$0].lead }.max() ?? 0, tiers)
     }
     policyOn = policyActive.flatMap { $0 }
+    var ps = [0], pl: [Int] = []
+    for ch in channels {
+      pl += ch.policies
+      ps.append(pl.count)
+    }
+    polStart = ps
+    polList = pl
+    var qs = [0], ql: [Int] = []
+    for (p, kind) in s.policies.map(\.kind).enumerated() {
+      if case .quota = kind { ql += trade.filter { channels[$0].policies.contains(p) } }
+      qs.append(ql.count)
+    }
+    quotaStart = qs
+    quotaList = ql
+    var ik: [Int] = [], ild: [Int] = [], it = [0], ts = [0], tl: [Int] = []
+    for g in inbound {
+      ik.append(g.key)
+      ild.append(g.maxLead)
+      for tier in g.tiers {
+        tl += tier
+        ts.append(tl.count)
+      }
+      it.append(ts.count - 1)
+    }
+    inKey = ik
+    inLead = ild
+    inTier = it
+    tierStart = ts
+    tierList = tl
+    cappedTrade = trade.filter { s.links[channels[$0].link].capacity != nil }
+    var sms = [0], sml: [Int] = []
+    for l in siteMaterials {
+      sml += l
+      sms.append(sml.count)
+    }
+    siteMatStart = sms
+    siteMatList = sml
     procSite = procs.map(\.site)
     var ins = [0], inm: [Int] = [], ina: [Double] = [], outs = [0], outm: [Int] = [], outa: [Double] = []
     for p in procs {
@@ -374,6 +422,7 @@ struct State {
     reserveLevel = c.reserves.map(\.initial)
     tollInput = Array(repeating: 0, count: c.agreements.count)
     tollOwed = Array(repeating: 0, count: c.agreements.count)
+    linkTotal = Array(repeating: 0, count: c.linkCapacity.count)
   }
 
   /// kg at site `s` of material `m` that belong to a tolling principal (not the site's to sell or use freely).
@@ -460,7 +509,8 @@ struct State {
       // Surplus at origins: stock beyond this month's own requirement and what belongs to principals.
       for s in 0..<S {
         let isProcessor = c.isProcessor[s]
-        for m in c.siteMaterials[s] {
+        for x in c.siteMatStart[s]..<c.siteMatStart[s + 1] {
+          let m = c.siteMatList[x]
           let i = s * M + m
           surplus[i] = max(0, stock[i] - req[i] - (isProcessor ? held(s, m) : 0))
         }
@@ -476,8 +526,8 @@ struct State {
       for k in c.tradeChannels {
         var f = 1.0
         var delay = 0
-        for p in c.chPolicies[k] where c.policyOn[p * T + t] {
-          switch c.policyKinds[p] {
+        for j in c.polStart[k]..<c.polStart[k + 1] where c.policyOn[c.polList[j] * T + t] {
+          switch c.policyKinds[c.polList[j]] {
           case .ban: f = 0
           case .licence(let approval, let d):
             f *= approval
@@ -489,28 +539,37 @@ struct State {
         allowed[k] = f
         request[k] = 0
       }
-      for g in c.inbound {
-        let di = g.key
+      for g in 0..<c.inKey.count {
+        let di = c.inKey[g]
+        let tiers = c.inTier[g]..<c.inTier[g + 1]
         // The base stock covers the longest inbound pipeline, licence delays included.
-        var lead = g.maxLead
-        for tier in g.tiers { for k in tier where delayOf[k] > 0 { lead = max(lead, c.chLead[k] + delayOf[k]) } }
+        var lead = c.inLead[g]
+        for j in tiers {
+          for x in c.tierStart[j]..<c.tierStart[j + 1] {
+            let k = c.tierList[x]
+            if delayOf[k] > 0 { lead = max(lead, c.chLead[k] + delayOf[k]) }
+          }
+        }
         var remaining = max(0, req[di] * Double(lead + 1) - stock[di] - inTransit[di])
-        for tier in g.tiers {
+        for j in tiers {
           guard remaining > 0 else { break }
+          let members = c.tierStart[j]..<c.tierStart[j + 1]
           var potSum = 0.0, rawSum = 0.0
-          for k in tier {
+          for x in members {
+            let k = c.tierList[x]
             let raw = surplus[c.chFrom[k] * M + c.chM[k]]
             potSum += raw * allowed[k]
             rawSum += raw
           }
           var taken = 0.0
-          for k in tier {
+          for x in members {
+            let k = c.tierList[x]
             let raw = surplus[c.chFrom[k] * M + c.chM[k]]
             let pot = raw * allowed[k]
             request[k] = potSum > 0 ? min(pot, remaining * pot / potSum) : 0
             taken += request[k]
             // What the destination would have asked of this origin without policy.
-            if allowed[k] < 1, !c.chPolicies[k].isEmpty {
+            if allowed[k] < 1, c.polStart[k + 1] > c.polStart[k] {
               let wanted = rawSum > 0 ? min(raw, remaining * raw / rawSum) : 0
               blocked[k * T + t] = max(0, wanted - request[k])
             }
@@ -623,9 +682,11 @@ struct State {
       // 7. Element balance of every site this month.
       if checkBalance {
         for s in 0..<S {
+          let mats = c.siteMatStart[s]..<c.siteMatStart[s + 1]
           for e in 0..<E {
             var delta = 0.0, through = 0.0, net = 0.0
-            for m in c.siteMaterials[s] {
+            for x in mats {
+              let m = c.siteMatList[x]
               let wv = c.w[m * E + e]
               guard wv != 0 else { continue }
               let i = s * M + m
@@ -725,14 +786,16 @@ struct State {
   }
 
   var pendingSameMonth: [(Int, Double)] = []
+  /// Scratch: requested kg per link this month (capacity check).
+  var linkTotal: [Double]
 
   /// What of `amount` kg on channel `k` the policies in force in month `t` let through, and the
   /// licence delay in months; what they withhold is added to `blocked`.
   func throughPolicies(_ k: Int, _ t: Int, _ amount: Double, _ blocked: inout [Double]) -> (Double, Int) {
     var x = amount
     var delay = 0
-    for p in c.chPolicies[k] where c.policyOn[p * c.T + t] {
-      switch c.policyKinds[p] {
+    for j in c.polStart[k]..<c.polStart[k + 1] where c.policyOn[c.polList[j] * c.T + t] {
+      switch c.policyKinds[c.polList[j]] {
       case .ban:
         blocked[k * c.T + t] += x
         x = 0
@@ -774,18 +837,21 @@ struct State {
     for (p, kind) in c.policyKinds.enumerated() where c.policyOn[p * c.T + t] {
       guard case .quota(let q) = kind else { continue }
       let cap = q * secondsPerMonth
+      let members = c.quotaStart[p]..<c.quotaStart[p + 1]
       var total = 0.0
-      for k in c.tradeChannels where c.chPolicies[k].contains(p) { total += request[k] }
+      for x in members { total += request[c.quotaList[x]] }
       guard total > cap, total > 0 else { continue }
       let f = cap / total
-      for k in c.tradeChannels where c.chPolicies[k].contains(p) {
-        blocked[(k) * c.T + t] += request[k] * (1 - f)
+      for x in members {
+        let k = c.quotaList[x]
+        blocked[k * c.T + t] += request[k] * (1 - f)
         request[k] *= f
       }
     }
-    var linkTotal = Array(repeating: 0.0, count: c.linkCapacity.count)
-    for k in c.tradeChannels { linkTotal[c.chLink[k]] += request[k] }
-    for k in c.tradeChannels {
+    guard !c.cappedTrade.isEmpty else { return }
+    for k in c.cappedTrade { linkTotal[c.chLink[k]] = 0 }
+    for k in c.cappedTrade { linkTotal[c.chLink[k]] += request[k] }
+    for k in c.cappedTrade {
       if let cap = c.linkCapacity[c.chLink[k]], linkTotal[c.chLink[k]] > cap, linkTotal[c.chLink[k]] > 0 {
         request[k] *= cap / linkTotal[c.chLink[k]]
       }

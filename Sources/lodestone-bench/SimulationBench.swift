@@ -1,11 +1,13 @@
+import Foundation
 import Quantities
 import Simulation
 import SupplyChain
 
 let simulationBenchmark = Benchmark(name: "engine", summary: "monthly engine throughput on generated networks (site-months per second, one core)") {
   print("sites  materials  months  processes  links  policies  balance  runs      s/run   site-months/s")
+  let months = Int(ProcessInfo.processInfo.environment["ENGINE_BENCH_MONTHS"] ?? "") ?? 60
   for (sites, materials) in [(10, 3), (50, 5), (200, 8), (1000, 10), (5000, 10)] {
-    let s = ScenarioGenerator(sites: sites, materials: materials, months: 60).make(seed: 7)
+    let s = ScenarioGenerator(sites: sites, materials: materials, months: months).make(seed: 7)
     guard let engine = try? SimulationEngine(scenario: s) else {
       print("generated scenario invalid for \(sites) sites")
       continue
@@ -17,9 +19,9 @@ let simulationBenchmark = Benchmark(name: "engine", summary: "monthly engine thr
         for _ in 0..<runs { checksum += engine.run(checkBalance: balance).demands.first?.met.last ?? 0 }
       }
       let perRun = t / Double(runs)
-      let rate = Double(sites * 60) / perRun
+      let rate = Double(sites * months) / perRun
       let cols: [String] = [
-        "\(sites)", "\(materials)", "60", "\(s.processes.count)", "\(s.links.count)", "\(s.policies.count)", balance ? "on" : "off", "\(runs)",
+        "\(sites)", "\(materials)", "\(months)", "\(s.processes.count)", "\(s.links.count)", "\(s.policies.count)", balance ? "on" : "off", "\(runs)",
         formatNumber(perRun, significantDigits: 3), formatNumber(rate, significantDigits: 3),
       ]
       let widths = [5, 9, 6, 9, 5, 8, 7, 4, 10, 15]
