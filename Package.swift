@@ -54,6 +54,8 @@ let package = Package(
     .target(name: "Planning", dependencies: ["SupplyChain", "Optimization"]),
     // Prices, value added, import bills, NPV/IRR/payback, concentration and CRMA benchmark.
     .target(name: "Economics", dependencies: ["SupplyChain", "Simulation"]),
+    // The tolling ledger: lots, EPCIS events, hash chains, access, reconciliation, and the store contract.
+    .target(name: "Ledger", dependencies: ["SupplyChain", "Chemistry", "Quantities"]),
     // Tables, CSV/JSON, SVG charts, and the report builders of each capability.
     .target(
       name: "Reports",
