@@ -257,6 +257,22 @@ public enum FormatSpec {
       Attribute("points", .map(key: .month, value: price), required: true, "Price per kg by month; each holds until the next."),
     ] + provenance)
 
+  public static let candidate = Section(
+    "candidate", "An investment the planner may make: capacity modules added to a process (never built by the simulation).",
+    [
+      Attribute("id", .identifier, required: true, "Unique kebab-case id."),
+      Attribute("name", .text, "Display name (default: the id)."),
+      Attribute(
+        "process", .reference(section: "processes"), required: true,
+        "The process the modules add capacity to; a new plant is a process with capacity 0 t/yr."),
+      Attribute("module", massRate, required: true, "Capacity of one module, of the process's capacity basis (e.g. 500 t/yr)."),
+      Attribute("max-modules", .integer(1...1000), required: true, "The most modules that may be built."),
+      Attribute("capex", .quantity([.money]), required: true, "Capital cost per module, in USD (e.g. 40 MUSD), paid when construction starts."),
+      Attribute("fixed-opex", .quantity([.moneyRate]), "Fixed operating cost per module once it operates (e.g. 2 MUSD/yr)."),
+      Attribute("lead-time", .months, required: true, "Months from the start of construction to the first month of operation."),
+      Attribute("earliest-start", .month, "First month construction may start (default: the scenario start)."),
+    ] + provenance)
+
   public static let variant = Section(
     "variant", "A named edit of the scenario, applied before decoding.",
     [
@@ -269,7 +285,7 @@ public enum FormatSpec {
 
   /// Sections that hold lists of entities (the targets of variant `add`).
   public static let entitySections = [
-    "materials", "sites", "processes", "links", "agreements", "policies", "demands", "reserves", "prices",
+    "materials", "sites", "processes", "links", "agreements", "policies", "demands", "reserves", "prices", "candidates",
   ]
 
   public static let document = Section(
@@ -291,11 +307,12 @@ public enum FormatSpec {
       Attribute("demands", .objects(demand), "Demand by sector."),
       Attribute("reserves", .objects(reserve), "Strategic reserves."),
       Attribute("prices", .objects(priceSeries), "Prices by material and month."),
+      Attribute("candidates", .objects(candidate), "Investments the planner may make (lodestone plan)."),
       Attribute("variants", .objects(variant), "Named edits of the scenario."),
     ] + provenance)
 
   /// Every section, for documentation and tests.
   public static let sections: [Section] = [
-    document, units, material, site, process, outage, link, agreement, policy, demand, reserve, priceSeries, variant,
+    document, units, material, site, process, outage, link, agreement, policy, demand, reserve, priceSeries, candidate, variant,
   ]
 }

@@ -227,6 +227,7 @@ public struct ScenarioDecoder: Sendable {
     let demands = entities(o, "demands", FormatSpec.demand, r, demand)
     let reserves = entities(o, "reserves", FormatSpec.reserve, r, reserve)
     let prices = entities(o, "prices", FormatSpec.priceSeries, r, price)
+    let candidates = entities(o, "candidates", FormatSpec.candidate, r, candidate)
     if let v = o.node("variants"), let items = r.list(v, "variants") {
       for (i, item) in items.enumerated() {
         r.current = nil
@@ -244,7 +245,7 @@ public struct ScenarioDecoder: Sendable {
     return Scenario(
       name: name, description: description, start: start, months: months, elements: elements, materials: materials,
       sites: sites, processes: processes, links: links, agreements: agreements, policies: policies, demands: demands,
-      reserves: reserves, prices: prices)
+      reserves: reserves, prices: prices, candidates: candidates)
   }
 
   /// Decodes each item of a list section with `body`; items without a usable id are skipped.
@@ -444,6 +445,22 @@ public struct ScenarioDecoder: Sendable {
       target: o.quantity("target")?.si ?? 0, initial: o.quantity("initial")?.si ?? 0, fillRate: o.quantity("fill-rate")?.si,
       floor: o.quantity("floor")?.si ?? 0, releaseTo: o.strings("release-to").compactMap(Sector.init(rawValue:)),
       fillFrom: o.month("fill-from"), holdingCost: o.quantity("holding-cost")?.si ?? 0, source: o.text("source"))
+  }
+
+  func candidate(_ o: Obj, _ id: String, _ r: Reader) -> Candidate? {
+    func usd(_ key: String) -> Double? {
+      guard let q = o.quantity(key) else { return nil }
+      if let c = q.currency, c != "USD", let n = o.node(key) {
+        r.error("bad-quantity", "Candidate '\(id)' \(key) must be in USD (plans are costed in USD); got \(c).", at: n, alternatives: ["USD", "MUSD"])
+        return nil
+      }
+      return q.si
+    }
+    return Candidate(
+      id: CandidateID(id), name: o.text("name") ?? id, process: ProcessID(o.identifier("process") ?? ""),
+      moduleCapacity: o.quantity("module")?.si ?? 0, maxModules: o.integer("max-modules") ?? 1, capexPerModule: usd("capex") ?? 0,
+      fixedOpexPerModule: usd("fixed-opex") ?? 0, leadTime: o.months("lead-time") ?? 0, earliestStart: o.month("earliest-start"),
+      source: o.text("source"))
   }
 
   func price(_ o: Obj, _ id: String, _ r: Reader) -> PriceSeries? {

@@ -152,6 +152,18 @@ public struct ScenarioEncoder: Sendable {
       w.field("points", "{" + p.points.map { "\($0.month): \(num($0.perKg)) \(p.currency)/kg" }.joined(separator: ", ") + "}")
       w.optional("source", p.source.map(text))
     }
+    w.section("candidates", s.candidates) { w, c in
+      w.item("id: \(text(c.id.rawValue))")
+      w.field("name", text(c.name))
+      w.field("process", text(c.process.rawValue))
+      w.field("module", "\(num(c.moduleCapacity * secondsPerYear / 1000)) t/yr")
+      w.field("max-modules", "\(c.maxModules)")
+      w.field("capex", "\(num(c.capexPerModule)) USD")
+      if c.fixedOpexPerModule != 0 { w.field("fixed-opex", "\(num(c.fixedOpexPerModule * secondsPerYear)) USD/yr") }
+      w.field("lead-time", "\(c.leadTime) months")
+      w.optional("earliest-start", c.earliestStart?.description)
+      w.optional("source", c.source.map(text))
+    }
     return w.out
   }
 

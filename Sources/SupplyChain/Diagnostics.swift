@@ -78,6 +78,7 @@ public enum DiagnosticCode {
     ("variant-path", "a variant sets a path that does not exist"),
     ("unused", "an entity nothing refers to (warning)"),
     ("no-route", "a demand or agreement that no link can serve (warning)"),
+    ("candidate-unbuildable", "an investment candidate that cannot operate before the scenario ends (warning)"),
   ]
 }
 

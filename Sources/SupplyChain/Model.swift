@@ -19,6 +19,7 @@ public typealias AgreementID = ID<TollingAgreement>
 public typealias PolicyID = ID<TradePolicy>
 public typealias DemandID = ID<Demand>
 public typealias ReserveID = ID<Reserve>
+public typealias CandidateID = ID<Candidate>
 
 /// What a material is, for reporting stages and for policies keyed to product forms.
 public enum MaterialForm: String, Sendable, CaseIterable, Codable {
@@ -454,6 +455,45 @@ public struct Reserve: Sendable, Identifiable {
   }
 }
 
+/// An investment the planner may make: capacity modules added to a process (an expansion of a
+/// running plant, or a new plant declared as a process with zero capacity). The simulation never
+/// builds candidates; `lodestone plan` decides how many modules to start and when.
+public struct Candidate: Sendable, Identifiable {
+  public var id: CandidateID
+  public var name: String
+  /// The process whose capacity the modules add to (its site is where the plant is built).
+  public var process: ProcessID
+  /// Capacity of one module, kg/s of the process's capacity basis.
+  public var moduleCapacity: Double
+  /// The most modules that may be built over the horizon.
+  public var maxModules: Int
+  /// Capital cost of one module, USD, paid in the month construction starts.
+  public var capexPerModule: Double
+  /// Fixed operating cost of one module once it operates, USD/s (files write USD/yr).
+  public var fixedOpexPerModule: Double
+  /// Whole months from the start of construction to the first month of operation.
+  public var leadTime: Int
+  /// First month construction may start (`nil` = the scenario start).
+  public var earliestStart: YearMonth?
+  public var source: String?
+
+  public init(
+    id: CandidateID, name: String, process: ProcessID, moduleCapacity: Double, maxModules: Int, capexPerModule: Double,
+    fixedOpexPerModule: Double = 0, leadTime: Int, earliestStart: YearMonth? = nil, source: String? = nil
+  ) {
+    self.id = id
+    self.name = name
+    self.process = process
+    self.moduleCapacity = moduleCapacity
+    self.maxModules = maxModules
+    self.capexPerModule = capexPerModule
+    self.fixedOpexPerModule = fixedOpexPerModule
+    self.leadTime = leadTime
+    self.earliestStart = earliestStart
+    self.source = source
+  }
+}
+
 /// Prices of a material by month in one currency.
 public struct PriceSeries: Sendable {
   public var material: MaterialID
@@ -496,12 +536,14 @@ public struct Scenario: Sendable {
   public var demands: [Demand]
   public var reserves: [Reserve]
   public var prices: [PriceSeries]
+  /// Investments the planner may make (never built by the simulation).
+  public var candidates: [Candidate]
 
   public init(
     name: String, description: String = "", start: YearMonth, months: Int, elements: [Element]? = nil,
     materials: [Material], sites: [Site], processes: [Process] = [], links: [Link] = [],
     agreements: [TollingAgreement] = [], policies: [TradePolicy] = [], demands: [Demand] = [],
-    reserves: [Reserve] = [], prices: [PriceSeries] = []
+    reserves: [Reserve] = [], prices: [PriceSeries] = [], candidates: [Candidate] = []
   ) {
     self.name = name
     self.description = description
@@ -516,6 +558,7 @@ public struct Scenario: Sendable {
     self.demands = demands
     self.reserves = reserves
     self.prices = prices
+    self.candidates = candidates
     self.elements = elements ?? Scenario.defaultElements(materials)
   }
 

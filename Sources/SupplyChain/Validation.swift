@@ -159,6 +159,26 @@ extension Scenario {
       range(r.floor <= max(r.target, r.initial), "Reserve '\(r.id)' floor must not exceed its target.", base + ["floor"])
     }
     for p in prices { material(p.material, ["prices", p.material.rawValue]) }
+    dup("candidate", "candidates", candidates.map(\.id.rawValue))
+    let processIDs = processes.map(\.id.rawValue)
+    let last = start.adding(months: months - 1)
+    for c in candidates {
+      let base: ModelPath = ["candidates", c.id.rawValue]
+      ref("process", c.process.rawValue, known: Set(processIDs), names: processIDs, path: base + ["process"])
+      range(c.moduleCapacity > 0 && c.moduleCapacity.isFinite, "Candidate '\(c.id)' module must be > 0; got \(tonnesPerYear(c.moduleCapacity)) t/yr.", base + ["module"])
+      range(c.maxModules >= 1, "Candidate '\(c.id)' max-modules must be ≥ 1; got \(c.maxModules).", base + ["max-modules"])
+      range(c.capexPerModule >= 0 && c.capexPerModule.isFinite, "Candidate '\(c.id)' capex must be ≥ 0 USD; got \(c.capexPerModule).", base + ["capex"])
+      range(c.fixedOpexPerModule >= 0 && c.fixedOpexPerModule.isFinite, "Candidate '\(c.id)' fixed-opex must be ≥ 0 USD/yr.", base + ["fixed-opex"])
+      range(c.leadTime >= 0 && c.leadTime <= 240, "Candidate '\(c.id)' lead-time must be in 0...240 months; got \(c.leadTime).", base + ["lead-time"])
+      let first = max(c.earliestStart ?? start, start).adding(months: max(0, c.leadTime))
+      if first > last {
+        d.append(
+          Diagnostic(
+            .warning, "candidate-unbuildable",
+            "Candidate '\(c.id)' can never operate within the scenario: construction from \(max(c.earliestStart ?? start, start)) plus \(c.leadTime) months lead time ends after the last month \(last).",
+            path: base + [c.earliestStart == nil ? "lead-time" : "earliest-start"]))
+      }
+    }
     return d
   }
 

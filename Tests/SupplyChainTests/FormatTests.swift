@@ -178,6 +178,11 @@ struct InvalidCase: Sendable, CustomTestStringConvertible {
     InvalidCase(
       code: "no-route", line: 27, column: 16, message: "Agreement 'toll': no link carries 'nd-oxide' from 'market' to 'plant'.",
       severity: .warning),
+    // `    earliest-start: 2026-09` — the value starts at column 21; 2026-09 + 6 months is after 2026-12.
+    InvalidCase(
+      code: "candidate-unbuildable", line: 38, column: 21,
+      message: "Candidate 'reduction-expansion' can never operate within the scenario: construction from 2026-09 plus 6 months lead time ends after the last month 2026-12.",
+      severity: .warning),
   ]
 
   @Test(arguments: cases) func reportsMessageLineAndColumn(_ c: InvalidCase) throws {
@@ -543,7 +548,32 @@ struct InvalidCase: Sendable, CustomTestStringConvertible {
       #expect(x.material == y.material && x.currency == y.currency && x.points.map(\.month) == y.points.map(\.month))
       #expect(zip(x.points, y.points).allSatisfy { eq($0.perKg, $1.perKg) })
     }
+    #expect(a.candidates.map(\.id) == b.candidates.map(\.id))
+    for (x, y) in zip(a.candidates, b.candidates) {
+      #expect(x.name == y.name && x.process == y.process && x.maxModules == y.maxModules && x.leadTime == y.leadTime && x.earliestStart == y.earliestStart)
+      #expect(eq(x.moduleCapacity, y.moduleCapacity) && eq(x.capexPerModule, y.capexPerModule) && eq(x.fixedOpexPerModule, y.fixedOpexPerModule))
+    }
     // The encoding is a fixed point: encoding the decoded text again gives the same bytes.
     #expect(ScenarioEncoder().encode(b) == text)
+  }
+}
+
+@Suite struct CandidateFormat {
+  @Test func candidatesDecodeInSIUnits() throws {
+    let s = try #require(try decodeFixture("valid/small-chain.yaml").0)
+    let c = try #require(s.candidates.first)
+    // 500 t/yr = 500,000 kg / 31,557,600 s; 1.5 MUSD/yr = 1.5e6 USD / 31,557,600 s (Julian year).
+    #expect(approx(c.moduleCapacity, 500_000 / 31_557_600, rel: 1e-12))
+    #expect(approx(c.capexPerModule, 40e6, rel: 1e-12))
+    #expect(approx(c.fixedOpexPerModule, 1.5e6 / 31_557_600, rel: 1e-12))
+    #expect(c.leadTime == 12 && c.maxModules == 2 && c.earliestStart == YearMonth(ordinal: 2026 * 12 + 2))
+  }
+
+  @Test func capexInAnotherCurrencyIsRefused() throws {
+    let text = try fixtureText("valid/small-chain.yaml").replacingOccurrences(of: "capex: 40 MUSD", with: "capex: 3300 MINR")
+    let (s, d) = ScenarioDecoder().decode(text: text, file: "x.yaml")
+    #expect(s == nil)
+    #expect(d.items.map(\.code) == ["bad-quantity"])
+    #expect(d.items.first?.message == "Candidate 'jp-line-expansion' capex must be in USD (plans are costed in USD); got INR.")
   }
 }
