@@ -51,7 +51,7 @@ let package = Package(
     // Statistical process control.
     .target(name: "QualityControl", dependencies: ["Probability", .product(name: "RealModule", package: "swift-numerics")]),
     // Scenario → multi-period LP: build, solve, assign, report.
-    .target(name: "Planning", dependencies: ["SupplyChain", "Optimization"]),
+    .target(name: "Planning", dependencies: ["SupplyChain", "Optimization", "Simulation"]),
     // Prices, value added, import bills, NPV/IRR/payback, concentration and CRMA benchmark.
     .target(name: "Economics", dependencies: ["SupplyChain", "Simulation"]),
     // The tolling ledger: lots, EPCIS events, hash chains, access, reconciliation, and the store contract.

@@ -7,6 +7,12 @@ import Foundation
 /// parameter tables, and Swift Testing and servers call from several threads.
 let coinLock = NSLock()
 
+/// Runs `body` while holding the lock that serialises calls into COIN-OR, for callers (tests that
+/// read a written model back with CBC's own reader) that use the C interface directly.
+public func withCOINLock<T>(_ body: () throws -> T) rethrows -> T {
+  try coinLock.withLock { try body() }
+}
+
 /// COIN-OR's "infinity" for bounds (`COIN_DBL_MAX`).
 private func coin(_ x: Double) -> Double {
   if x == .infinity { return .greatestFiniteMagnitude }

@@ -134,7 +134,8 @@ public enum ChannelPurpose: Sendable, Equatable {
 }
 
 /// The scenario as a multi-period mixed-integer programme with the engine's semantics, in tonnes:
-/// process activity within capacity × availability (plus built candidate modules), element-balanced
+/// shipments leave from the previous month's stock and this month's arrivals (the engine ships
+/// before it produces), process activity within capacity × availability (plus built candidate modules), element-balanced
 /// recipes (material balance per site, material and month, with stated losses leaving the system),
 /// link flows arriving after their lead time (plus any licence delay in force), bans as zero flows,
 /// quotas as caps on the covered flows, link capacities, tolling (input shipped, a share of the
@@ -426,12 +427,20 @@ public struct NetworkPlan: Sendable {
         for o in p.outputs { if let k = key(p.site, o.material) { terms[k * T + t].append((activity[pi * T + t], o.amount)) } }
       }
     }
+    // Dispatch (as in the engine, which ships before it produces): what leaves a node in a month
+    // comes from the previous month's closing stock and this month's arrivals, not from this month's output.
+    var dispatch = Array(repeating: [(Variable, Double)](), count: nodes.count * T)
     for (ci, c) in channels.enumerated() {
       guard let from = key(c.1, c.3), let to = key(c.2, c.3) else { continue }
       for t in 0..<T {
         terms[from * T + t].append((flow[ci * T + t], -1))
+        dispatch[from * T + t].append((flow[ci * T + t], 1))
         let arrive = arrival[ci * T + t]
-        if arrive < T { terms[to * T + arrive].append((flow[ci * T + t], 1)) }
+        if arrive < T {
+          terms[to * T + arrive].append((flow[ci * T + t], 1))
+          // Same-month deliveries (lead time 0) arrive after the month's shipping, as in the engine.
+          if arrive > t { dispatch[to * T + arrive].append((flow[ci * T + t], -1)) }
+        }
       }
     }
     for (di, d) in s.demands.enumerated() {
@@ -459,6 +468,16 @@ public struct NetworkPlan: Sendable {
       }
     }
     self.balanceRows = rows
+    for (ni, n) in nodes.enumerated() {
+      let initial = (siteByID[n.0]?.initialStocks.filter { $0.material == n.1 }.reduce(0) { $0 + $1.mass } ?? 0) / 1000
+      for (t, month) in months.enumerated() where dispatch[ni * T + t].contains(where: { $0.1 > 0 }) {
+        var ts = dispatch[ni * T + t]
+        if t > 0 { ts.append((stock[ni * T + t - 1], -1)) }
+        try m.addConstraint(
+          "Site-dispatch[\(n.0),\(n.1),\(t)]", variables: ts.map(\.0), coefficients: ts.map(\.1), lower: -.infinity, upper: t == 0 ? initial : 0,
+          description: "shipments of \(n.1) from \(n.0) in \(month) come from stock and arrivals")
+      }
+    }
     // Link capacity (t/month) over all materials on the link.
     for l in s.links {
       guard let cap = l.capacity else { continue }
@@ -493,7 +512,11 @@ public struct NetworkPlan: Sendable {
         for t in 0..<T where arrival[inK * T + t] < T { inflow[arrival[inK * T + t]].append((flow[inK * T + t], ag.shareReturned * tollYield[a])) }
       }
       for (t, month) in months.enumerated() {
-        let o = try m.addVariable("Tolling-owed[\(ag.id),\(t)]", lower: 0, description: "\(ag.output) owed under \(ag.id) at the end of \(month) (t)")
+        // Held owed output costs holding, so returns leave as soon as they can (as in the engine);
+        // everything owed leaves by the last month.
+        let o = try m.addVariable(
+          "Tolling-owed[\(ag.id),\(t)]", lower: 0, upper: t == T - 1 ? 0 : .infinity, objective: options.holdingCost,
+          description: "\(ag.output) owed under \(ag.id) at the end of \(month) (t)")
         owed.append(o)
         var vs: [Variable] = [o, flow[retK * T + t]], cs: [Double] = [1, 1]
         if t > 0 {

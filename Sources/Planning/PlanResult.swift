@@ -17,6 +17,16 @@ public struct PlanBuild: Sendable, Equatable {
   public var capacity: Double
   /// Capex of these modules, USD (undiscounted).
   public var capex: Double
+
+  public init(candidate: CandidateID, process: ProcessID, start: YearMonth, operating: YearMonth, modules: Int, capacity: Double, capex: Double) {
+    self.candidate = candidate
+    self.process = process
+    self.start = start
+    self.operating = operating
+    self.modules = modules
+    self.capacity = capacity
+    self.capex = capex
+  }
 }
 
 /// A solved plan: what to build, run, ship and hold each month, what is left unmet, what it costs,

@@ -29,30 +29,35 @@ import TestSupport
     let plan = try NetworkPlan(scenario: Self.chain())
     let r = try plan.solve(with: CBCSolver())
     #expect(r.termination.reason == .optimal)
-    // Month 0 nothing can arrive: 12 t unmet; months 1–5 receive 10 t: 2 t unmet each → 22 t.
-    // Shipping in month 5 would arrive after the horizon, so the optimum ships 10 t in months 0–4:
-    // freight 50 t × 5,000 USD/t = 250,000 USD; no stock is held; objective 22 × 1e6 + 250,000.
+    // As in the engine, a month's output ships the next month: A's 10 t of month t leaves in t+1 and
+    // arrives in t+2. Months 0–1 get nothing (24 t unmet); months 2–5 get 10 t (2 t unmet each) → 32 t.
+    // Output of months 4–5 would arrive after the horizon, so A ships 40 t in months 1–4: freight
+    // 40 × 5,000 = 200,000 USD; A holds 10 t at the end of months 0–3: 40 t-months × 10 = 400 USD.
+    // Objective 32 × 1e6 + 200,000 + 400.
     let unmet = r.demand[0].unmet
-    #expect(approx(unmet[0], 12, rel: 1e-9))
-    for t in 1..<6 { #expect(approx(unmet[t], 2, rel: 1e-9)) }
-    #expect(approx(r.flows[0].values.reduce(0, +), 50, rel: 1e-9))
-    #expect(r.flows[0].values[5] < 1e-9)
-    #expect(approx(r.freightCost, 250_000, rel: 1e-9))
-    #expect(approx(r.termination.objectiveValue ?? 0, 22e6 + 250_000, rel: 1e-9))
+    #expect(approx(unmet[0], 12, rel: 1e-9) && approx(unmet[1], 12, rel: 1e-9))
+    for t in 2..<6 { #expect(approx(unmet[t], 2, rel: 1e-9)) }
+    #expect(approx(r.flows[0].values.reduce(0, +), 40, rel: 1e-9))
+    #expect(r.flows[0].values[0] < 1e-9 && r.flows[0].values[5] < 1e-9)
+    #expect(approx(r.freightCost, 200_000, rel: 1e-9))
+    #expect(approx(r.holdingCost, 400, rel: 1e-9))
+    #expect(approx(r.termination.objectiveValue ?? 0, 32e6 + 200_400, rel: 1e-9))
     #expect(r.maxBalanceResidual < 1e-9)
-    // Shadow prices (USD/t, dual of each balance row): one more tonne at B in month 1 saves the
-    // 1e6 penalty; one more tonne at A in month 0 saves 1e6 less the 5,000 freight.
+    // Shadow prices (USD/t, dual of each balance row): one more tonne at B in month 2 saves the
+    // 1e6 penalty; one more tonne at A in month 0 ships in month 1 and saves 1e6 less the 5,000
+    // freight and a month's holding (10).
     let prices = try #require(r.shadowPrices)
     let b = try #require(prices.first { $0.site == "b" }), a = try #require(prices.first { $0.site == "a" })
-    #expect(approx(abs(b.values[1]), 1e6, rel: 1e-9))
-    #expect(approx(abs(a.values[0]), 995_000, rel: 1e-9))
+    #expect(approx(abs(b.values[2]), 1e6, rel: 1e-9))
+    #expect(approx(abs(a.values[0]), 994_990, rel: 1e-9))
   }
 
   @Test func banHoldsStockUntilItEnds() throws {
     let ban = TradePolicy(id: "ban", name: "Ban", kind: .ban, origin: "CN", elements: [.Nd], from: Self.start, until: Self.start.adding(months: 2))
     let r = try NetworkPlan(scenario: Self.chain(policies: [ban], country: "CN")).solve(with: CBCSolver())
-    // Departures in months 0–2 are banned: months 0–3 go unmet (48 t). A makes 10 t in each of months 0–3 and
-    // ships 40 t in month 3, arriving in month 4; with month 4's 10 t this covers months 4 and 5 (24 t).
+    // Departures in months 0–2 are banned: months 0–3 go unmet (48 t). A holds its 30 t of months 0–2,
+    // ships it in month 3 (arriving in month 4) and month 3's 10 t in month 4 (arriving in month 5):
+    // 40 t covers months 4 and 5 (24 t).
     let unmet = r.demand[0].unmet
     #expect(approx(unmet.reduce(0, +), 48, rel: 1e-9))
     #expect(unmet[4] < 1e-9 && unmet[5] < 1e-9)
@@ -63,8 +68,8 @@ import TestSupport
   @Test func quotaCaps() throws {
     let q = TradePolicy(id: "q", name: "Quota", kind: .quota(3_000 * Self.perMonth), origin: "CN", elements: [.Nd])
     let r = try NetworkPlan(scenario: Self.chain(policies: [q], country: "CN")).solve(with: CBCSolver())
-    // 12 t unmet in month 0, then 12 − 3 = 9 t in each of months 1–5: 57 t.
-    #expect(approx(r.demand[0].unmet.reduce(0, +), 57, rel: 1e-9))
+    // 12 t unmet in months 0–1, then 12 − 3 = 9 t in each of months 2–5: 60 t.
+    #expect(approx(r.demand[0].unmet.reduce(0, +), 60, rel: 1e-9))
   }
 
   @Test func dependenceObjectivePrefersOtherOrigins() throws {
@@ -77,13 +82,14 @@ import TestSupport
     let cost = try NetworkPlan(scenario: s).solve(with: CBCSolver())
     let dep = try NetworkPlan(scenario: s, options: PlanOptions(objective: .dependence(country: "CN"))).solve(with: CBCSolver())
     func total(_ r: PlanResult, _ link: LinkID) -> Double { r.flows.filter { $0.link == link }.reduce(0) { $0 + $1.values.reduce(0, +) } }
-    // Cost: CN supplies its 10 t/month (months 0–4), JP the other 2 t → 50 t and 10 t.
-    #expect(approx(total(cost, "ab"), 50, rel: 1e-9))
-    #expect(approx(total(cost, "jb"), 10, rel: 1e-9))
-    // Dependence on CN: JP supplies all 12 t/month in months 0–4 and nothing comes from CN.
+    // Cost: months 2–5 are served (months 0–1 cannot be); CN ships its 10 t/month in months 1–4 and
+    // JP the other 2 t → 40 t and 8 t.
+    #expect(approx(total(cost, "ab"), 40, rel: 1e-9))
+    #expect(approx(total(cost, "jb"), 8, rel: 1e-9))
+    // Dependence on CN: JP supplies all 12 t/month in months 1–4 and nothing comes from CN.
     #expect(total(dep, "ab") < 1e-9)
-    #expect(approx(total(dep, "jb"), 60, rel: 1e-9))
-    #expect(approx(dep.demand[0].unmet.reduce(0, +), 12, rel: 1e-9))
+    #expect(approx(total(dep, "jb"), 48, rel: 1e-9))
+    #expect(approx(dep.demand[0].unmet.reduce(0, +), 24, rel: 1e-9))
   }
 
   @Test func planIsNoWorseThanTheSimulation() throws {
