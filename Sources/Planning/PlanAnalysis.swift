@@ -66,7 +66,7 @@ extension NetworkPlan {
 
 /// One point of a cost–dependence frontier.
 public struct ParetoPoint: Sendable {
-  /// The share cap imposed (0…1); the first point has none (`nil`).
+  /// The share cap imposed (0…1); `nil` for a first point without one.
   public var cap: Double?
   /// The share achieved (0…1).
   public var share: Double
@@ -75,7 +75,8 @@ public struct ParetoPoint: Sendable {
 }
 
 /// An ε-constraint sweep: least cost with the share of `form` from `country` capped at evenly spaced
-/// levels from the unconstrained optimum's share down to zero.
+/// levels from the first point's share (the options as given, with any cap on that country and
+/// form) down to zero.
 public struct ParetoSweep: Sendable {
   public var scenario: Scenario
   public var options: PlanOptions
@@ -96,12 +97,14 @@ public struct ParetoSweep: Sendable {
   public func run(with solver: some Solver, progress: (Int, ParetoPoint) -> Void = { _, _ in }) throws -> [ParetoPoint] {
     let first = try NetworkPlan(scenario: scenario, options: options).solve(with: solver)
     let top = first.share(of: form, from: country, in: scenario)
-    var out = [ParetoPoint(cap: nil, share: top, result: first)]
+    let given = options.shareCaps.first { $0.country == country && $0.form == form }?.fraction
+    var out = [ParetoPoint(cap: given, share: top, result: first)]
     progress(0, out[0])
     let n = max(2, points)
     for k in 1..<n {
       let eps = top * (1 - Double(k) / Double(n - 1))
       var o = options
+      o.shareCaps.removeAll { $0.country == country && $0.form == form }
       o.shareCaps.append(ShareCap(country: country, form: form, fraction: eps))
       let r = try NetworkPlan(scenario: scenario, options: o).solve(with: solver)
       out.append(ParetoPoint(cap: eps, share: r.share(of: form, from: country, in: scenario), result: r))

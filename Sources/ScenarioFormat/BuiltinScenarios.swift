@@ -632,6 +632,71 @@ prices:
     points: {2023-05: 147 USD/kg}
     source: "SD §3.7: vendor index 147 USD/kg (May 2023) ⚠; no authoritative magnet index."
 
+candidates:
+  # Investments `lodestone plan` may make (the simulation never builds them). Modules add to an
+  # existing process; capex per module is paid when construction starts; fixed opex is 5 %/yr
+  # of capex throughout (assumption ⚠). Variant scheme-undecided sets the scheme's awarded
+  # capacity to zero, so that the planner decides which of its plants to build and when.
+  - id: aluva-sx-expansion
+    name: RED Aluva SX expansion (half of today's plant per module)
+    process: aluva-sx
+    module: 2750 t/yr
+    max-modules: 2
+    capex: 15 MUSD
+    fixed-opex: 0.75 MUSD/yr
+    lead-time: 36 months
+    earliest-start: 2026-04
+    source: >-
+      SD §3.2: Aluva separates 5,500 t/yr MRECl; MoPP makes up to 11,000 t/yr (two modules reach
+      it). Capex scaled from MoPP's Rs 105 cr (≈ 13 MUSD in 2015) for the cracking plant ⚠; lead
+      time from MoPP's 2009 plan → Oct 2015 start, shortened for a brownfield expansion ⚠. Feed is
+      limited by monazite recovery (see variant full-mopp).
+  - id: scheme-metal-expansion
+    name: Indian NdPr oxide → metal plant (scheme)
+    process: scheme-ndpr-metal
+    module: 600 t/yr
+    max-modules: 4
+    capex: 15 MUSD
+    fixed-opex: 0.75 MUSD/yr
+    lead-time: 24 months
+    earliest-start: 2026-01
+    source: >-
+      Module = oxide for ≈ 1,200 t/yr magnets at 22-30 % NdPr and 80 % yield (one scheme bidder,
+      SD §3.2); 2-yr gestation (SD §3.2); capex assumption ⚠ (no Indian metal-plant cost published).
+  - id: scheme-dytb-metal-expansion
+    name: Indian Dy/Tb metal plant (scheme)
+    process: scheme-dytb-metal
+    module: 120 t/yr
+    max-modules: 5
+    capex: 5 MUSD
+    fixed-opex: 0.25 MUSD/yr
+    lead-time: 24 months
+    earliest-start: 2026-01
+    source: "Module = 8 % Dy+Tb of one 1,500 t/yr EV-alloy module (SD §3.3); capex assumption ⚠; 2-yr gestation (SD §3.2)."
+  - id: scheme-alloy-ev-expansion
+    name: Indian strip-casting line, EV grade (scheme)
+    process: scheme-alloy-ev
+    module: 1500 t/yr
+    max-modules: 5
+    capex: 10 MUSD
+    fixed-opex: 0.5 MUSD/yr
+    lead-time: 24 months
+    earliest-start: 2026-01
+    source: "Module = alloy for one 1,200 t/yr magnet module at 80 % yield (SD §3.4); capex assumption ⚠; 2-yr gestation (SD §3.2)."
+  - id: scheme-magnet-ev-expansion
+    name: Indian sintered-magnet plant, EV grade (one scheme bidder)
+    process: scheme-magnet-ev
+    module: 1200 t/yr
+    max-modules: 5
+    capex: 49 MUSD
+    fixed-opex: 2.45 MUSD/yr
+    lead-time: 24 months
+    earliest-start: 2026-01
+    source: >-
+      SD §3.2: 6,000 t/yr scheme, 5 bidders × ≤ 1,200 t/yr, 2-yr gestation (Rs 750 cr capex subsidy,
+      ≈ 90 MUSD for all 6,000 t/yr). Capex from Neo Narva, €75 m for 2,000 t/yr (SD §3.9), scaled to
+      1,200 t/yr at 1.08 USD/EUR ⚠.
+
 variants:
   - name: base
     description: The file as written.
@@ -701,6 +766,15 @@ variants:
           source: >-
             Risk-study case built on SD §3.8 (Announcement No. 18 list; the May 2025 licence
             trough) and issue 6's question; not an announced measure ⚠.
+  - name: scheme-undecided
+    description: >-
+      The magnet scheme's plants are not yet awarded: their capacity is zero and `lodestone plan`
+      decides which modules (candidates) to build and when. In a simulation nothing is built.
+    set:
+      processes/scheme-ndpr-metal/capacity: 0 t/yr
+      processes/scheme-dytb-metal/capacity: 0 t/yr
+      processes/scheme-alloy-ev/capacity: 0 t/yr
+      processes/scheme-magnet-ev/capacity: 0 t/yr
 
 """#
 
