@@ -76,7 +76,7 @@ let package = Package(
       name: "lodestone-bench",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
-        "Separation", "Magnets", "QualityControl", "Reports", "Risk",
+        "Separation", "Magnets", "QualityControl", "Reports", "Risk", "Planning",
       ]),
     // Test helpers (not API): approx-equal, fixtures, golden files, running the CLI.
     .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -107,13 +107,16 @@ public struct PlanOptions: Sendable {
   /// When true, demand has no unmet slack: every tonne must be supplied, and an impossible
   /// demand makes the model infeasible (see ``NetworkPlan/explain(_:)``).
   public var hardDemand: Bool
+  /// With `hardDemand`, the first month whose demand must be met in full (`nil` = every month).
+  public var hardDemandFrom: YearMonth?
   /// Caps on the share of a form's supply from one country.
   public var shareCaps: [ShareCap]
 
   public init(
     objective: PlanObjective = .cost, unmetPenalty: [Double] = [1e6, 5e5, 2e5, 1e5], holdingCost: Double = 10,
-    discountRate: Double = 0, hardDemand: Bool = false, shareCaps: [ShareCap] = []
+    discountRate: Double = 0, hardDemand: Bool = false, hardDemandFrom: YearMonth? = nil, shareCaps: [ShareCap] = []
   ) {
+    self.hardDemandFrom = hardDemandFrom
     self.objective = objective
     self.unmetPenalty = unmetPenalty
     self.holdingCost = holdingCost
@@ -323,9 +326,10 @@ public struct NetworkPlan: Sendable {
       if let v = d.valuePerUnit { perT = v / d.intensity * 1000 } else { perT = options.unmetPenalty[min(max(0, d.priority - 1), options.unmetPenalty.count - 1)] }
       for (t, month) in months.enumerated() {
         let req = d.units(at: month, monthIndex: t) * d.intensity * tPerMonth
+        let hard = options.hardDemand && month >= (options.hardDemandFrom ?? month)
         let v = try m.addVariable(
-          "Demand-unmet[\(d.id),\(t)]", lower: 0, upper: options.hardDemand ? 0 : req, objective: perT,
-          description: options.hardDemand
+          "Demand-unmet[\(d.id),\(t)]", lower: 0, upper: hard ? 0 : req, objective: perT,
+          description: hard
             ? "demand of \(d.id) in \(month) must be met in full (\(formatNumber(req, significantDigits: 4)) t)"
             : "unmet demand of \(d.id) in \(month) (t)")
         unmetOwner[v.index] = (di, t)

@@ -28,6 +28,7 @@ struct Plan: ParsableCommand {
   var pareto: Int?
   @Option(help: "Keep only the demands of these sectors (comma-separated, e.g. ev-traction,wind).") var sectors: String?
   @Flag(help: "Demand must be met in full (no unmet slack); if impossible, say which demand, when and why.") var hardDemand = false
+  @Option(help: "With --hard-demand: the first month (YYYY-MM) whose demand must be met in full.") var hardDemandFrom: String?
   @Flag(help: "Run the plan through the simulation and compare promised and simulated service and freight.") var stress = false
   @Option(help: "Annual discount rate for capex and fixed opex (e.g. 0.08).") var discountRate: Double = 0
   @Option(help: "Solver time limit in seconds.") var timeLimit: Double?
@@ -50,6 +51,9 @@ struct Plan: ParsableCommand {
         throw ValidationError("--pareto needs a country: give --max-share CC:SHARE (e.g. CN:100%) or --objective dependence:CC.")
       }
     }
+    if let m = hardDemandFrom, (try? YearMonth.parse(m)) == nil {
+      throw ValidationError("--hard-demand-from must be a month written YYYY-MM (e.g. 2027-01); got '\(m)'.")
+    }
     if !(discountRate >= 0 && discountRate < 1) { throw ValidationError("--discount-rate must be in 0..<1 per year; got \(discountRate).") }
     if let s = sectors {
       for w in s.split(separator: ",") where Sector(rawValue: String(w)) == nil {
@@ -68,7 +72,8 @@ struct Plan: ParsableCommand {
       }
       let obj = PlanObjective.parse(objective) ?? .cost
       let caps = maxShare.compactMap { try? ShareCap.parse($0).get() }
-      let options = PlanOptions(objective: obj, discountRate: discountRate, hardDemand: hardDemand, shareCaps: caps)
+      let from = hardDemandFrom.flatMap { try? YearMonth.parse($0) }
+      let options = PlanOptions(objective: obj, discountRate: discountRate, hardDemand: hardDemand || from != nil, hardDemandFrom: from, shareCaps: caps)
       let solver = CBCSolver(options: SolverOptions(timeLimit: timeLimit, relativeGap: gap))
       if let n = pareto {
         try runPareto(scenario, options, points: n, solver: solver)
