@@ -158,6 +158,8 @@ public struct NetworkPlan: Sendable {
   let unmet: [Variable]
   /// Reserve variables per reserve × month: level below the floor, level above it, fill, release.
   let reserveLow: [Variable], reserveHigh: [Variable], reserveFill: [Variable], reserveRelease: [Variable]
+  /// Output owed under tolling agreements at the end of each month (all agreements, all months).
+  let tollOwed: [Variable]
   /// Candidate builds: per candidate, the (start month, variable) pairs it may use.
   let builds: [[(month: Int, variable: Variable)]]
   /// The (link, material) pairs that carry flow, in order.
@@ -507,6 +509,7 @@ public struct NetworkPlan: Sendable {
       }
     }
     // Tolling accounts: owed[t] = owed[t−1] + share × yield × input arrived in t − returned in t ≥ 0.
+    var allOwed: [Variable] = []
     for (a, ag) in s.agreements.enumerated() {
       let inK = purposes.firstIndex(of: .tollingInput(a)), retK = purposes.firstIndex(of: .tollingReturn(a))
       guard let retK else { continue }
@@ -522,6 +525,7 @@ public struct NetworkPlan: Sendable {
           "Tolling-owed[\(ag.id),\(t)]", lower: 0, upper: t == T - 1 ? 0 : .infinity, objective: options.holdingCost,
           description: "\(ag.output) owed under \(ag.id) at the end of \(month) (t)")
         owed.append(o)
+        allOwed.append(o)
         var vs: [Variable] = [o, flow[retK * T + t]], cs: [Double] = [1, 1]
         if t > 0 {
           vs.append(owed[t - 1])
@@ -632,6 +636,7 @@ public struct NetworkPlan: Sendable {
         description: "at most \(formatNumber(cap.fraction * 100, significantDigits: 4)) % of \(cap.form.rawValue) supply from \(cap.country)")
       causeC[row.index] = "at most \(formatNumber(cap.fraction * 100, significantDigits: 4)) % of \(cap.form.rawValue) supply from \(cap.country)"
     }
+    self.tollOwed = allOwed
     self.causeOfVariable = causeV
     self.causeOfConstraint = causeC
     self.unmetOwner = unmetOwner

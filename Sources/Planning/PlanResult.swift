@@ -53,7 +53,7 @@ public struct PlanResult: Sendable {
   public var shadowPrices: [(site: SiteID, material: MaterialID, values: [Double])]?
   /// Freight over the horizon, USD.
   public var freightCost: Double
-  /// Holding cost of stocks and reserves over the horizon, USD.
+  /// Holding cost of stocks, reserves and tolling output owed but not yet returned over the horizon, USD.
   public var holdingCost: Double
   /// Cash tolling fees over the horizon, USD.
   public var tollingFees: Double
@@ -123,6 +123,7 @@ extension NetworkPlan {
       if case .tollingReturn(let a) = purposes[ci] { fees += total * s.agreements[a].cashFee * 1000 }
     }
     for st in stockSeries { holding += st.2.reduce(0, +) * options.holdingCost }
+    for o in tollOwed { holding += max(0, v[o.index]) * options.holdingCost }
     for (ri, res) in s.reserves.enumerated() { holding += reserveSeries[ri].1.reduce(0, +) * res.holdingCost * 1000 / 12 }
     for (k, d) in s.demands.enumerated() {
       let perT = d.valuePerUnit.map { $0 / d.intensity * 1000 } ?? options.unmetPenalty[min(max(0, d.priority - 1), options.unmetPenalty.count - 1)]

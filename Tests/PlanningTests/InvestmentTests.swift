@@ -141,6 +141,7 @@ import TestSupport
     #expect(approx(r.flows[ret].values.reduce(0, +), 5.6, rel: 1e-9))
     #expect(approx(r.tollingFees, 5_600, rel: 1e-9))
     #expect(approx(r.termination.objectiveValue ?? 0, 52e6 + 5_764, rel: 1e-9))
+    #expect(approx(r.holdingCost, 164, rel: 1e-9) && approx(r.totalCost, 52e6 + 5_764, rel: 1e-9))
     #expect(r.maxBalanceResidual < 1e-9)
   }
 
