@@ -4,6 +4,7 @@ import Foundation
 import Optimization
 import Planning
 import Quantities
+import Simulation
 import SupplyChain
 import Testing
 import TestSupport
@@ -251,5 +252,24 @@ import TestSupport
     #expect(approx(stress.promisedFreight, 220_000, rel: 1e-9))
     #expect(approx(stress.simulatedFreight, 280_000, rel: 1e-9))
     #expect(stress.simulatedBalanceResidual < 1e-9)
+  }
+}
+
+@Suite struct PlanningBalances {
+  @Test func generatedNetworksWithTollingAndReservesBalance() throws {
+    // Every element balances at every site and month of the plan, recomputed from its values,
+    // on generated networks that have a tolling agreement and a reserve.
+    var checked = 0
+    for seed in 0..<40 where checked < 4 {
+      let s = ScenarioGenerator(sites: 12, materials: 4, months: 24, policies: true, reserves: true, tolling: true).make(seed: UInt64(seed))
+      guard !s.agreements.isEmpty, !s.reserves.isEmpty else { continue }
+      let plan = try NetworkPlan(scenario: s)
+      guard plan.purposes.contains(.tollingInput(0)) else { continue }
+      let r = try plan.solve(with: CBCSolver())
+      #expect(r.termination.reason == .optimal, "seed \(seed)")
+      #expect(r.maxBalanceResidual < 1e-9, "seed \(seed): \(r.maxBalanceResidual)")
+      checked += 1
+    }
+    #expect(checked == 4, "only \(checked) generated networks had tolling and a reserve")
   }
 }
