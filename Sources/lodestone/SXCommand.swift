@@ -81,6 +81,8 @@ struct SX: ParsableCommand {
     @Option(help: "Purity target for both outlets, e.g. '99.5%' or 0.995.") var purity: String?
     @Option(help: "Purity target of the organic product (heavy side).") var purityOrganic: String?
     @Option(help: "Purity target of the raffinate (light side).") var purityAqueous: String?
+    @Option(help: "Recovery target of the heavy group into the organic product, e.g. '99%'.") var recoveryOrganic: String?
+    @Option(help: "Recovery target of the light group into the raffinate, e.g. '99%'.") var recoveryAqueous: String?
     @Option(help: "Scrub flow W in mol RE per mol feed RE (default: Xu's optimum).") var scrubFlow: Double?
     @Option(help: "Largest total stage count to try.") var maxStages: Int = 600
     @Option(help: "Directory for profile.csv/json, outlets.csv, composition.svg and mccabe-thiele.svg.") var out: String?
@@ -92,11 +94,16 @@ struct SX: ParsableCommand {
         let system = try factorOptions.table().system(factorOptions.system)
         let alpha = try system.extractabilities(for: els)
         let (_, heavyKey) = try parseCut(cut, elements: els, alpha: alpha)
-        let pO = try parsePurity(purityOrganic ?? purity, flag: "--purity-organic")
-        let pA = try parsePurity(purityAqueous ?? purity, flag: "--purity-aqueous")
+        let pO = try (purityOrganic ?? purity).map { try parsePurity($0, flag: "--purity-organic") }
+        let pA = try (purityAqueous ?? purity).map { try parsePurity($0, flag: "--purity-aqueous") }
+        let rO = try recoveryOrganic.map { try parsePurity($0, flag: "--recovery-organic") }
+        let rA = try recoveryAqueous.map { try parsePurity($0, flag: "--recovery-aqueous") }
+        guard [pO, pA, rO, rA].compactMap({ $0 }).count >= 2 else {
+          throw ValidationError("sx design needs two targets or more: --purity, or --purity-organic/--purity-aqueous/--recovery-organic/--recovery-aqueous (e.g. --purity-organic 99.9% --recovery-organic 99%).")
+        }
         let req = try CutRequest(
           elements: els, extractabilities: alpha, feed: amounts, firstHeavy: heavyKey, purityOrganic: pO, purityAqueous: pA,
-          feedPhase: feedOptions.feedPhase, scrubFlow: scrubFlow, maxStages: maxStages)
+          recoveryOrganic: rO, recoveryAqueous: rA, feedPhase: feedOptions.feedPhase, scrubFlow: scrubFlow, maxStages: maxStages)
         let d = try designCut(req)
         let t = designTable(d, system: system)
         printTable(t, format)
@@ -260,67 +267,20 @@ struct SX: ParsableCommand {
 extension FeedPhase: ExpressibleByArgument {}
 
 /// Parses "99.5%", "99.5 %" or "0.995" into a fraction in (0, 1).
-private func parsePurity(_ text: String?, flag: String) throws -> Double {
-  guard let text else { throw ValidationError("\(flag) (or --purity) is required, e.g. '99.5%'.") }
-  let trimmed = text.trimmingCharacters(in: .whitespaces)
-  var v: Double?
-  if trimmed.hasSuffix("%") {
-    v = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
-  } else {
-    v = Double(trimmed)
-  }
-  guard let p = v, p > 0, p < 1 else {
+private func parsePurity(_ text: String, flag: String) throws -> Double {
+  guard let p = CutText.fraction(text) else {
     throw ValidationError("\(flag) must be a purity in (0, 1) or (0 %, 100 %), e.g. '99.5%'; got '\(text)'.")
   }
   return p
 }
 
-/// Element symbols run together ("LaCe") split into elements.
-private func parseSymbols(_ text: String) -> [Element]? {
-  var out: [Element] = []
-  var current = ""
-  for ch in text where ch != " " {
-    if ch.isUppercase, !current.isEmpty {
-      guard let e = Element(symbol: current) else { return nil }
-      out.append(e)
-      current = ""
-    }
-    current.append(ch)
-  }
-  if !current.isEmpty {
-    guard let e = Element(symbol: current) else { return nil }
-    out.append(e)
-  }
-  return out.isEmpty ? nil : out
-}
-
 /// Parses "Pr|Nd" or "LaCe|PrNd": returns the light-side elements and the heavy key (the
 /// least extractable element named on the heavy side). Checks the sides against extractabilities.
 private func parseCut(_ text: String, elements: [Element], alpha: [Double]) throws -> ([Element], Element) {
-  let sides = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-  guard sides.count == 2, let light = parseSymbols(sides[0]), let heavy = parseSymbols(sides[1]) else {
+  guard let (light, heavy) = CutText.sides(text) else {
     throw ValidationError("--cut must be 'light|heavy' element symbols, e.g. 'Pr|Nd' or 'LaCe|PrNd'; got '\(text)'.")
   }
-  func a(_ e: Element) throws -> Double {
-    guard let i = elements.firstIndex(of: e) else {
-      throw DataError("Cut element must be one of the feed elements (\(elements.map(\.symbol).joined(separator: ", "))); got '\(e.symbol)'.")
-    }
-    return alpha[i]
-  }
-  let lightMax = try light.map(a).max() ?? 0
-  var hk = heavy[0]
-  var hMin = Double.infinity
-  for e in heavy {
-    let v = try a(e)
-    if v < hMin {
-      hMin = v
-      hk = e
-    }
-  }
-  guard hMin > lightMax else {
-    throw DataError("Cut '\(text)': every heavy-side element must be more extractable than every light-side element; got the sides overlapping.")
-  }
-  return (light, hk)
+  return (light, try CutText.heavyKey(text, light: light, heavy: heavy, elements: elements, alpha: alpha))
 }
 
 private func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }
@@ -339,8 +299,12 @@ private func designTable(_ d: CutDesign, system: ExtractantSystem) -> Table {
   t.append(["beta (key pair)", g(x.input.beta), ""])
   t.append(["feed phase", x.input.feedPhase.rawValue, ""])
   t.append(["feed fraction heavy f_A", g(x.input.feedFractionA), "mol/mol"])
-  t.append(["target purity organic P_A", pct(x.input.purityA), "%"])
-  t.append(["target purity raffinate P_B", pct(x.input.purityB), "%"])
+  t.append(["target purity organic P_A", r.purityOrganic.map(pct) ?? "-", "%"])
+  t.append(["target purity raffinate P_B", r.purityAqueous.map(pct) ?? "-", "%"])
+  t.append(["target recovery organic Y_A", r.recoveryOrganic.map(pct) ?? "-", "%"])
+  t.append(["target recovery raffinate Y_B", r.recoveryAqueous.map(pct) ?? "-", "%"])
+  t.append(["design purity organic (Xu)", pct(x.input.purityA), "%"])
+  t.append(["design purity raffinate (Xu)", pct(x.input.purityB), "%"])
   t.append(["organic product f'_A", g(x.productFractionA), "mol/mol"])
   t.append(["raffinate f'_B", g(x.productFractionB), "mol/mol"])
   t.append(["controlling section", x.controlling.rawValue, ""])
