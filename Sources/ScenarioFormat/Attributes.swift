@@ -187,6 +187,7 @@ public enum FormatSpec {
         "products", .map(key: .reference(section: "materials"), value: .text), required: true,
         "Output material ← product stream named by its first and last member, e.g. {ndpr-oxide: PrNd, la-oxide: La}."),
       Attribute("yield", .fraction, "Plant yield on top of the ideal design (default 100 %)."),
+      Attribute("max-stages", .integer(2...5000), "Largest extraction + scrub stage count of any cascade (default 600)."),
     ])
 
   public static let link = Section(

@@ -57,9 +57,11 @@ extension ScenarioDecoder {
         products.append(.init(material: MaterialID(e.key), stream: s, location: r.location(e.value)))
       }
     }
-    return CascadeLink(
+    var link = CascadeLink(
       system: system, feed: feed, cuts: cuts, purityOrganic: pO, purityAqueous: pA, recoveryOrganic: rO, recoveryAqueous: rA,
       products: products, yield: o.fraction("yield") ?? 1, systemLocation: o.node("system").map { r.location($0) },
       feedLocation: o.node("feed").map { r.location($0) }, targetsLocation: targetsLocation, location: r.location(node))
+    if let m = o.integer("max-stages") { link.maxStages = m }
+    return link
   }
 }

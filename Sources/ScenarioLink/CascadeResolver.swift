@@ -150,10 +150,11 @@ public struct CascadeResolver: Sendable {
       }
       do {
         let hk = try CutText.heavyKey(first, light: light, heavy: heavy, elements: elements, alpha: alpha)
-        cuts.append(
-          FlowsheetCut(
-            firstHeavy: hk, purityOrganic: pO, purityAqueous: pA, recoveryOrganic: link.recoveryOrganic,
-            recoveryAqueous: link.recoveryAqueous))
+        var cut = FlowsheetCut(
+          firstHeavy: hk, purityOrganic: pO, purityAqueous: pA, recoveryOrganic: link.recoveryOrganic,
+          recoveryAqueous: link.recoveryAqueous)
+        cut.maxStages = link.maxStages
+        cuts.append(cut)
       } catch {
         throw Failure(message: error.description, location: c.location)
       }

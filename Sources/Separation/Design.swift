@@ -397,8 +397,8 @@ public func designCut(_ req: CutRequest, options: SolverOptions = SolverOptions(
     return best.0 >= -slack ? (bestN, best.1) : nil
   }
   // Grow the total until feasible, then bisect on the total.
-  var lower = max(2, Int(xu.fenskeStages.rounded(.down)))
-  var upper = max(lower + 1, xn + xm)
+  var upper = min(req.maxStages, max(3, Int(xu.fenskeStages.rounded(.down)) + 1, xn + xm))
+  var lower = min(max(2, Int(xu.fenskeStages.rounded(.down))), upper - 1)
   var found: (n: Int, result: CascadeResult)?
   while true {
     if let f = try feasible(upper) {

@@ -62,6 +62,8 @@ public struct FlowsheetCut: Sendable, Hashable {
   public var recoveryOrganic: Double?
   /// Optional recovery target of the light group into the raffinate (0…1).
   public var recoveryAqueous: Double?
+  /// Largest total stage count the cut's design may use.
+  public var maxStages: Int = 600
   public init(firstHeavy: Element, purityOrganic: Double, purityAqueous: Double, recoveryOrganic: Double? = nil, recoveryAqueous: Double? = nil) {
     self.firstHeavy = firstHeavy
     self.purityOrganic = purityOrganic
@@ -180,7 +182,7 @@ public func designFlowsheet(
     let req = try CutRequest(
       elements: present.map { elements[$0] }, extractabilities: present.map { alpha[$0] }, feed: present.map { s.flows[$0] },
       firstHeavy: cut.firstHeavy, purityOrganic: cut.purityOrganic, purityAqueous: cut.purityAqueous,
-      recoveryOrganic: cut.recoveryOrganic, recoveryAqueous: cut.recoveryAqueous)
+      recoveryOrganic: cut.recoveryOrganic, recoveryAqueous: cut.recoveryAqueous, maxStages: cut.maxStages)
     let d = try designCut(req, options: options)
     let scale = s.total
     var raff = [Double](repeating: 0, count: elements.count)

@@ -58,6 +58,8 @@ public struct CascadeLink: Sendable {
   /// Plant yield applied on top of the ideal cascade (0…1, dimensionless): entrainment,
   /// stage efficiency, handling. 1 = the ideal design.
   public var yield: Double
+  /// Largest extraction + scrub stage count any cascade of the train may have.
+  public var maxStages: Int = 600
   /// Where the `cascade:` block starts.
   public var location: SourceLocation?
 

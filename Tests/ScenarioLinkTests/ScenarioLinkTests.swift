@@ -105,6 +105,7 @@ import TestSupport
     ("system: p508\nfeed: mrecl\ncut: 'Pr|Nd'\nproducts: {ndpr-oxide: Nd}", "cascade-design", 31, 15, "'p507-hcl'"),
     ("system: p507-hcl\nfeed: mrecl\ncut: 'Pr|Nd'\nproducts: {ndpr-oxide: PrNd}", "cascade-design", 34, 30, "got 'PrNd'"),
     ("system: p507-hcl\nfeed: mrec\ncut: 'Pr|Nd'\nproducts: {ndpr-oxide: Nd}", "unknown-reference", 32, 13, "got 'mrec'"),
+    ("system: p507-hcl\nfeed: mrecl\ncut: 'Pr|Nd'\ntargets: {purity: 99.999 %}\nmax-stages: 10\nproducts: {ndpr-oxide: Nd}", "cascade-design", 33, 12, "within 10 stages"),
     ("system: p507-hcl\nfeed: mrecl\ncuts: ['Nd|Sm', 'Pr-Nd']\nproducts: {ndpr-oxide: Nd}", "cascade-design", 33, 23, "got 'Pr-Nd'"),
   ])
   func located(_ cascade: String, _ code: String, _ line: Int, _ column: Int, _ text: String) throws {

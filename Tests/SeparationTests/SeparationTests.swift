@@ -364,3 +364,48 @@ struct SplitMix64: RandomNumberGenerator {
     #expect(approx(c1.organicInventory, hand, rel: 1e-12))
   }
 }
+
+@Suite("Separation recovery targets") struct RecoveryTargetTests {
+  // Binary β = 2, f_A = 0.5. Purity 99.9 % and recovery 99.9 % of A: f′_A = 0.5·0.999/0.999 = 0.5,
+  // so the raffinate holds 0.5 − 0.5·0.001 = 0.4995 of B in 0.5: P_B = 0.999 (hand balance).
+  // Both recoveries Y_A = 0.99, Y_B = 0.999: f′_A = 0.5·0.99 + 0.5·0.001 = 0.4955,
+  // P_A = 0.495/0.4955 = 0.9989909, P_B = 0.4995/0.5045 = 0.9900892.
+  @Test("equivalent Xu purities follow from the group balance", arguments: [
+    (0.999 as Double?, nil as Double?, 0.999 as Double?, nil as Double?, 0.999, 0.999),
+    (nil, nil, 0.99, 0.999, 0.495 / 0.4955, 0.4995 / 0.5045),
+    (nil, 0.999, nil, 0.999, 1 - 0.5 * 0.001 / (1 - 0.4995 / 0.999), 0.999),
+  ])
+  func designPurities(_ pA: Double?, _ pB: Double?, _ yA: Double?, _ yB: Double?, _ eA: Double, _ eB: Double) throws {
+    let req = try CutRequest(
+      elements: [.Nd, .Pr], extractabilities: [2, 1], feed: [0.5, 0.5], firstHeavy: .Nd, purityOrganic: pA, purityAqueous: pB,
+      recoveryOrganic: yA, recoveryAqueous: yB)
+    let (a, b) = try req.designPurities()
+    #expect(abs(a - eA) < 1e-12, "\(a) vs \(eA)")
+    #expect(abs(b - eB) < 1e-12, "\(b) vs \(eB)")
+  }
+
+  @Test("a design with a purity and a recovery target meets both in the rigorous model")
+  func meetsRecovery() throws {
+    let req = try CutRequest(
+      elements: [.Nd, .Pr], extractabilities: [2, 1], feed: [0.5, 0.5], firstHeavy: .Nd, purityOrganic: 0.999, purityAqueous: nil,
+      recoveryOrganic: 0.999)
+    let d = try designCut(req)
+    #expect(d.purityOrganic >= 0.999 - 1e-12)
+    #expect(d.recoveryOrganic >= 0.999 - 1e-12)
+    // The refined total is the smallest with a feasible split, so (n, m − 1) misses a target.
+    let fewer = try CascadeSpec(
+      elements: [.Nd, .Pr], extractabilities: [2, 1], feed: [0.5, 0.5], extractionStages: d.extractionStages,
+      scrubStages: d.scrubStages - 1, organicFlow: d.xu.organicFlow, scrubFlow: d.xu.scrubFlow)
+    let r = try simulateCascade(fewer)
+    let okP = r.organicProduct.purity([0]) >= 0.999
+    let okY = r.recovery([0], in: r.organicProduct) >= 0.999
+    #expect(!(okP && okY))
+  }
+
+  @Test("fewer than two targets is refused")
+  func oneTarget() {
+    #expect(throws: SeparationError.self) {
+      try CutRequest(elements: [.Nd, .Pr], extractabilities: [2, 1], feed: [0.5, 0.5], firstHeavy: .Nd, purityOrganic: 0.999, purityAqueous: nil)
+    }
+  }
+}
