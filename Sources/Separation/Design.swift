@@ -348,10 +348,7 @@ public func designCut(_ req: CutRequest, options: SolverOptions = SolverOptions(
   // margin(r): how far the worst target is exceeded, in log-odds (≥ 0 means every purity and
   // recovery target is met). At a fixed total the best split maximises it; the margin is
   // unimodal in n (for a binary feed both purities are tied by the product split).
-  func logit(_ p: Double) -> Double {
-    let q = min(max(p, 1e-300), 1 - 1e-16)
-    return log(q / (1 - q))
-  }
+  let logit = logOdds
   let targets = [req.purityOrganic, req.purityAqueous, req.recoveryOrganic, req.recoveryAqueous].map { $0.map(logit) }
   func margin(_ r: CascadeResult) -> Double {
     let achieved = [
@@ -450,6 +447,13 @@ extension CutRequest {
     [("P_A", purityOrganic), ("P_B", purityAqueous), ("Y_A", recoveryOrganic), ("Y_B", recoveryAqueous)]
       .compactMap { n, v in v.map { "\(n) = \(formatG($0))" } }.joined(separator: ", ")
   }
+}
+
+/// Log-odds ln(p/(1−p)) of a fraction, with p clamped to [1e-300, 1 − 1e-16] so that purities
+/// that round to 0 or 1 stay finite (the targets' margins are compared in this scale).
+func logOdds(_ p: Double) -> Double {
+  let q = min(max(p, 1e-300), 1 - 1e-16)
+  return log(q / (1 - q))
 }
 
 /// Compact number text for messages (6 significant digits).

@@ -77,7 +77,7 @@ struct SX: ParsableCommand {
       abstract: "Design a cut: Xu's flows and stage counts, then the smallest n + m meeting the targets in the rigorous model.")
     @OptionGroup var feedOptions: FeedOptions
     @OptionGroup var factorOptions: FactorOptions
-    @Option(help: "The cut, light|heavy, e.g. 'Pr|Nd', 'LaCe|PrNd', 'Nd|Sm'.") var cut: String
+    @Option(help: "The cut, light|heavy, e.g. 'Pr|Nd', 'LaCe|PrNd', 'Nd|Sm'; light|middle|heavy (e.g. 'Sm|Eu|Gd') designs a three-outlet cascade with a side draw.") var cut: String
     @Option(help: "Purity target for both outlets, e.g. '99.5%' or 0.995.") var purity: String?
     @Option(help: "Purity target of the organic product (heavy side).") var purityOrganic: String?
     @Option(help: "Purity target of the raffinate (light side).") var purityAqueous: String?
@@ -85,6 +85,10 @@ struct SX: ParsableCommand {
     @Option(help: "Recovery target of the light group into the raffinate, e.g. '99%'.") var recoveryAqueous: String?
     @Option(help: "Scrub flow W in mol RE per mol feed RE (default: Xu's optimum).") var scrubFlow: Double?
     @Option(help: "Largest total stage count to try.") var maxStages: Int = 600
+    @Option(help: "Three-outlet: purity target of the middle group in the side draw, e.g. '40%'.") var purityDraw: String?
+    @Option(help: "Three-outlet: organic RE flow S, mol per mol feed RE.") var organicFlow: Double?
+    @Option(name: .customLong("extraction-stages"), help: "Three-outlet: extraction stages n.") var n: Int?
+    @Option(name: .customLong("scrub-stages"), help: "Three-outlet: scrub stages m.") var m: Int?
     @Option(help: "Directory for profile.csv/json, outlets.csv, composition.svg and mccabe-thiele.svg.") var out: String?
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
 
@@ -93,6 +97,10 @@ struct SX: ParsableCommand {
         let (els, amounts) = try feedOptions.parse()
         let system = try factorOptions.table().system(factorOptions.system)
         let alpha = try system.extractabilities(for: els)
+        if cut.split(separator: "|", omittingEmptySubsequences: false).count == 3 {
+          try runThreeOutlet(els, amounts, alpha, system)
+          return
+        }
         let (_, heavyKey) = try parseCut(cut, elements: els, alpha: alpha)
         let pO = try (purityOrganic ?? purity).map { try parsePurity($0, flag: "--purity-organic") }
         let pA = try (purityAqueous ?? purity).map { try parsePurity($0, flag: "--purity-aqueous") }
@@ -112,6 +120,32 @@ struct SX: ParsableCommand {
           try writeOutput(t.renderCSV(), to: out, name: "design.csv")
           try writeOutput(t.renderJSON(), to: out, name: "design.json")
         }
+      }
+    }
+
+    /// light|middle|heavy: choose the draw stage and flows for given S, n, m.
+    func runThreeOutlet(_ els: [Element], _ amounts: [Double], _ alpha: [Double], _ system: ExtractantSystem) throws {
+      let parts = cut.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+      let (_, middleKey) = try parseCut(parts[0] + "|" + parts[1], elements: els, alpha: alpha)
+      let (_, heavyKey) = try parseCut(parts[1] + "|" + parts[2], elements: els, alpha: alpha)
+      guard let organicFlow, let n, let m else {
+        throw ValidationError("A three-outlet design ('light|middle|heavy') needs --organic-flow, --extraction-stages and --scrub-stages.")
+      }
+      guard let draw = purityDraw, let pO = purityOrganic ?? purity, let pA = purityAqueous ?? purity else {
+        throw ValidationError("A three-outlet design needs --purity-draw and the outlet purities (--purity, or --purity-organic and --purity-aqueous).")
+      }
+      let req = try ThreeOutletRequest(
+        elements: els, extractabilities: alpha, feed: amounts, firstMiddle: middleKey, firstHeavy: heavyKey,
+        purityOrganic: try parsePurity(pO, flag: "--purity-organic"), purityAqueous: try parsePurity(pA, flag: "--purity-aqueous"),
+        recoveryAqueous: try recoveryAqueous.map { try parsePurity($0, flag: "--recovery-aqueous") },
+        purityDraw: try parsePurity(draw, flag: "--purity-draw"), organicFlow: organicFlow, extractionStages: n, scrubStages: m)
+      let d = try designThreeOutlet(req)
+      let t = threeOutletTable(d, system: system)
+      printTable(t, format)
+      if let out {
+        try writeCascadeFiles(d.result, heavy: els.firstIndex(of: heavyKey) ?? 0, light: els.firstIndex(of: middleKey) ?? 0, title: "\(cut) three-outlet", to: out)
+        try writeOutput(t.renderCSV(), to: out, name: "design.csv")
+        try writeOutput(t.renderJSON(), to: out, name: "design.json")
       }
     }
   }
@@ -327,6 +361,30 @@ private func designTable(_ d: CutDesign, system: ExtractantSystem) -> Table {
   t.append(["purity raffinate", pct(d.purityAqueous), "%"])
   t.append(["recovery heavy group to organic", pct(d.recoveryOrganic), "%"])
   t.append(["recovery light group to raffinate", pct(d.recoveryAqueous), "%"])
+  t.append(["max stage element-balance residual", g(d.result.balanceResidual, 3), "mol/mol"])
+  return t
+}
+
+private func threeOutletTable(_ d: ThreeOutletDesign, system: ExtractantSystem) -> Table {
+  let r = d.request
+  func names(_ ix: [Int]) -> String { ix.map { r.elements[$0].symbol }.joined() }
+  var t = Table(title: "Three-outlet design (\(system.id); flows in mol RE per mol feed RE)", columns: ["quantity", "value", "unit"])
+  t.append(["groups light|middle|heavy", "\(names(r.lightIndices))|\(names(r.middleIndices))|\(names(r.heavyIndices))", ""])
+  t.append(["stages n + m", "\(r.extractionStages) + \(r.scrubStages)", "stages"])
+  t.append(["organic flow S", g(r.organicFlow), "mol/mol"])
+  t.append(["draw stage I", String(d.drawStage), "stage"])
+  t.append(["draw flow D", g(d.drawFlow), "mol/mol"])
+  t.append(["raffinate flow R", g(d.raffinateFlow), "mol/mol"])
+  t.append(["organic product P", g(d.organicProductFlow), "mol/mol"])
+  t.append(["scrub flow W", g(d.scrubFlow), "mol/mol"])
+  t.append(["feasible draw stages", d.feasibleDraws.map { String($0.stage) }.joined(separator: " "), "stage"])
+  t.append(["purity organic", pct(d.purityOrganic), "%"])
+  t.append(["purity raffinate", pct(d.purityAqueous), "%"])
+  t.append(["purity draw (middle group)", pct(d.purityDraw), "%"])
+  t.append(["recovery heavy group to organic", pct(d.recoveryOrganic), "%"])
+  t.append(["recovery light group to raffinate", pct(d.recoveryAqueous), "%"])
+  t.append(["recovery middle group to draw", pct(d.recoveryDraw), "%"])
+  t.append(["worst target margin", g(d.margin, 4), "log-odds"])
   t.append(["max stage element-balance residual", g(d.result.balanceResidual, 3), "mol/mol"])
   return t
 }

@@ -201,6 +201,38 @@ struct SplitMix64: RandomNumberGenerator {
     #expect(approx(r.sideDraws[0].total, 0.2492, rel: 1e-9))
     #expect(r.balanceResidual < 1e-10)
   }
+
+  /// The automatic design of V2 from its specifications alone (Gd ≥ 99.9 % organic, Sm ≥ 99.99 %
+  /// at 99.9 % recovery, Eu concentrate ≥ 40 %, S = 2.00, n = 18, m = 42) must choose a draw
+  /// the published stage I = 30 (exactly; it is the only feasible one at these counts) and a draw
+  /// D = 0.2492 ± 0.003 (the published flows are back-calculated from rounded recoveries; ours
+  /// is 0.2469), with every target met.
+  @Test func gdEuSmDesigned() throws {
+    let req = try ThreeOutletRequest(
+      elements: [.Gd, .Eu, .Sm], extractabilities: [2.8, 2.0, 1.0], feed: [0.39, 0.10, 0.51], firstMiddle: .Eu, firstHeavy: .Gd,
+      purityOrganic: 0.999, purityAqueous: 0.9999, recoveryAqueous: 0.999, purityDraw: 0.40, organicFlow: 2.0,
+      extractionStages: 18, scrubStages: 42)
+    let d = try designThreeOutlet(req)
+    #expect(d.drawStage == 30, "I = \(d.drawStage)")
+    #expect(abs(d.drawFlow - 0.2492) <= 0.003, "D = \(d.drawFlow)")
+    // R = f_Sm·Y/P = 0.51 × 0.999 / 0.9999 (hand).
+    #expect(approx(d.raffinateFlow, 0.51 * 0.999 / 0.9999, rel: 1e-12))
+    #expect(d.purityOrganic >= 0.999 - 1e-12)
+    #expect(d.purityAqueous >= 0.9999 - 1e-12)
+    #expect(d.purityDraw >= 0.40 - 1e-12)
+    #expect(d.recoveryAqueous >= 0.999 - 1e-12)
+    #expect(d.feasibleDraws.contains { $0.stage == 30 })
+    #expect(d.result.balanceResidual < 1e-10)
+  }
+
+  /// Too few stages for the same specifications: no draw stage or flow meets them (pinch).
+  @Test func gdEuSmTooShort() throws {
+    let req = try ThreeOutletRequest(
+      elements: [.Gd, .Eu, .Sm], extractabilities: [2.8, 2.0, 1.0], feed: [0.39, 0.10, 0.51], firstMiddle: .Eu, firstHeavy: .Gd,
+      purityOrganic: 0.999, purityAqueous: 0.9999, recoveryAqueous: 0.999, purityDraw: 0.40, organicFlow: 2.0,
+      extractionStages: 9, scrubStages: 21)
+    #expect(throws: SeparationError.self) { try designThreeOutlet(req) }
+  }
 }
 
 @Suite struct PropertyTests {
