@@ -3,7 +3,9 @@ import Chemistry
 import Foundation
 import Quantities
 import Reports
+import ScenarioFormat
 import Separation
+import SupplyChain
 
 struct SX: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -48,10 +50,11 @@ struct SX: ParsableCommand {
 
   /// Feed options shared by design and simulate.
   struct FeedOptions: ParsableArguments {
-    @Option(help: "Feed: 'monazite' (Indian monazite REO distribution) or mole amounts 'Pr:25,Nd:75'.") var feed: String
+    @Option(help: "Feed: 'monazite' (Indian monazite REO distribution) or mole amounts 'Pr:25,Nd:75'.") var feed: String?
     @Option(help: "Feed phase: aqueous or organic.") var feedPhase: FeedPhase = .aqueous
 
     func parse() throws -> (elements: [Element], amounts: [Double]) {
+      guard let feed else { throw ValidationError("--feed is required (or a FILE.yaml with 'feed:'), e.g. --feed monazite or --feed 'Pr:25,Nd:75'.") }
       if feed.lowercased() == "monazite" {
         let m = SeparationFeeds.indianMonaziteREO
         return (m.map(\.element), SeparationFeeds.molesPerKilogramREO(m))
@@ -77,7 +80,7 @@ struct SX: ParsableCommand {
       abstract: "Design a cut: Xu's flows and stage counts, then the smallest n + m meeting the targets in the rigorous model.")
     @OptionGroup var feedOptions: FeedOptions
     @OptionGroup var factorOptions: FactorOptions
-    @Option(help: "The cut, light|heavy, e.g. 'Pr|Nd', 'LaCe|PrNd', 'Nd|Sm'; light|middle|heavy (e.g. 'Sm|Eu|Gd') designs a three-outlet cascade with a side draw.") var cut: String
+    @Option(help: "The cut, light|heavy, e.g. 'Pr|Nd', 'LaCe|PrNd', 'Nd|Sm'; light|middle|heavy (e.g. 'Sm|Eu|Gd') designs a three-outlet cascade with a side draw.") var cut: String?
     @Option(help: "Purity target for both outlets, e.g. '99.5%' or 0.995.") var purity: String?
     @Option(help: "Purity target of the organic product (heavy side).") var purityOrganic: String?
     @Option(help: "Purity target of the raffinate (light side).") var purityAqueous: String?
@@ -91,10 +94,18 @@ struct SX: ParsableCommand {
     @Option(name: .customLong("scrub-stages"), help: "Three-outlet: scrub stages m.") var m: Int?
     @Option(help: "Directory for profile.csv/json, outlets.csv, composition.svg and mccabe-thiele.svg.") var out: String?
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+    @Argument(help: "A YAML file whose keys are these flags (e.g. cut: 'Pr|Nd'); flags given here override it.") var file: String?
+
+    static let fileKeys = [
+      "feed", "feed-phase", "system", "factors", "cut", "purity", "purity-organic", "purity-aqueous", "recovery-organic",
+      "recovery-aqueous", "scrub-flow", "max-stages", "purity-draw", "organic-flow", "extraction-stages", "scrub-stages", "out", "format",
+    ]
 
     func run() throws {
+      if let file { return try runWithInputFile(Self.self, file: file, command: "design", keys: Self.fileKeys) }
       try reportingErrors {
         let (els, amounts) = try feedOptions.parse()
+        guard let cut else { throw ValidationError("--cut is required (or a FILE.yaml with 'cut:'), e.g. --cut 'Pr|Nd'.") }
         let system = try factorOptions.table().system(factorOptions.system)
         let alpha = try system.extractabilities(for: els)
         if cut.split(separator: "|", omittingEmptySubsequences: false).count == 3 {
@@ -125,6 +136,7 @@ struct SX: ParsableCommand {
 
     /// light|middle|heavy: choose the draw stage and flows for given S, n, m.
     func runThreeOutlet(_ els: [Element], _ amounts: [Double], _ alpha: [Double], _ system: ExtractantSystem) throws {
+      let cut = self.cut ?? ""
       let parts = cut.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
       let (_, middleKey) = try parseCut(parts[0] + "|" + parts[1], elements: els, alpha: alpha)
       let (_, heavyKey) = try parseCut(parts[1] + "|" + parts[2], elements: els, alpha: alpha)
@@ -155,19 +167,29 @@ struct SX: ParsableCommand {
     @OptionGroup var feedOptions: FeedOptions
     @OptionGroup var factorOptions: FactorOptions
     @Option(help: "Relative extractabilities instead of a system, e.g. 'Gd:2.8,Eu:2,Sm:1'.") var alpha: String?
-    @Option(name: .customLong("extraction-stages"), help: "Extraction stages n.") var n: Int
-    @Option(name: .customLong("scrub-stages"), help: "Scrub stages m.") var m: Int
-    @Option(help: "Organic RE flow S, mol per mol feed RE.") var organicFlow: Double
-    @Option(help: "Scrub RE flow W, mol per mol feed RE.") var scrubFlow: Double
+    @Option(name: .customLong("extraction-stages"), help: "Extraction stages n.") var n: Int?
+    @Option(name: .customLong("scrub-stages"), help: "Scrub stages m.") var m: Int?
+    @Option(help: "Organic RE flow S, mol per mol feed RE.") var organicFlow: Double?
+    @Option(help: "Scrub RE flow W, mol per mol feed RE.") var scrubFlow: Double?
     @Option(help: "Aqueous side draw 'stage:flow' (repeatable), e.g. 30:0.2492.") var draw: [String] = []
     @Option(help: "Key pair for the McCabe–Thiele plot, light|heavy (default: the pair across the largest outlet split).") var keys: String?
     @Flag(help: "Print the stage profile instead of the outlets.") var profile = false
     @Option(help: "Directory for profile.csv/json, outlets.csv, composition.svg and mccabe-thiele.svg.") var out: String?
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+    @Argument(help: "A YAML file whose keys are these flags (e.g. extraction-stages: 18, draw: ['30:0.2492']); flags given here override it.") var file: String?
+
+    static let fileKeys = [
+      "feed", "feed-phase", "system", "factors", "alpha", "extraction-stages", "scrub-stages", "organic-flow", "scrub-flow", "draw",
+      "keys", "profile", "out", "format",
+    ]
 
     func run() throws {
+      if let file { return try runWithInputFile(Self.self, file: file, command: "simulate", keys: Self.fileKeys) }
       try reportingErrors {
         let (els, amounts) = try feedOptions.parse()
+        guard let n, let m, let organicFlow, let scrubFlow else {
+          throw ValidationError("sx simulate needs --extraction-stages, --scrub-stages, --organic-flow and --scrub-flow (or a FILE.yaml with them).")
+        }
         var al: [Double]
         if let alpha {
           var map: [Element: Double] = [:]
@@ -244,8 +266,15 @@ struct SX: ParsableCommand {
     @Option(help: "Settler residence time in minutes.") var settlerMinutes: Double = 20
     @Option(help: "Directory for cascades.csv/json and products.csv/json.") var out: String?
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+    @Argument(help: "A YAML file whose keys are these flags (e.g. cuts: ['Nd|Sm', 'Pr|Nd@99.5%']); flags given here override it.") var file: String?
+
+    static let fileKeys = [
+      "system", "factors", "chloride", "reo-fraction", "reo", "cuts", "organic-loading", "aqueous-concentration", "mixer-minutes",
+      "settler-minutes", "out", "format",
+    ]
 
     func run() throws {
+      if let file { return try runWithInputFile(Self.self, file: file, command: "flowsheet", keys: Self.fileKeys) }
       try reportingErrors {
         let system = try factorOptions.table().system(factorOptions.system)
         let reoFlow: Double
@@ -299,6 +328,52 @@ struct SX: ParsableCommand {
 }
 
 extension FeedPhase: ExpressibleByArgument {}
+
+/// Runs `C` with the flags a YAML input file stands for (``CommandInputFile``), followed by the
+/// flags given on the command line (which win). Shape errors, and value errors that name a flag,
+/// are reported at the key's file:line:column with the offending line; exit 65.
+private func runWithInputFile<C: ParsableCommand>(_: C.Type, file: String, command: String, keys: [String]) throws {
+  let text = try readText(file)
+  let (entries, diagnostics) = CommandInputFile.read(text: text, file: file, keys: keys)
+  let renderer = DiagnosticRenderer(sources: [file: text])
+  func located(_ message: String) -> Error {
+    // The longest key the message names (--purity-organic before --purity).
+    guard let e = entries.filter({ message.contains("--\($0.key)") }).max(by: { $0.key.count < $1.key.count }) else {
+      return DataError("\(file): " + message)
+    }
+    printError(renderer.render(Diagnostics([Diagnostic(.error, "bad-value", message, location: e.location)])))
+    return Exit.data
+  }
+  try reportingErrors {
+    if diagnostics.hasErrors {
+      printError(renderer.render(diagnostics))
+      throw DataError("\(file): \(diagnostics.errors.count) error(s); nothing was run.")
+    }
+    var argv: [String] = []
+    for e in entries {
+      // A list given to a comma-separated option (flowsheet cuts) is one value; a flag is bare.
+      if e.key == "cuts" {
+        argv += ["--cuts", e.values.joined(separator: ",")]
+      } else if e.key == "profile" {
+        if e.values == ["true"] { argv.append("--profile") }
+      } else {
+        for v in e.values { argv += ["--\(e.key)", v] }
+      }
+    }
+    let given = Array(CommandLine.arguments.drop { $0 != command }.dropFirst()).filter { $0 != file }
+    var cmd: C
+    do {
+      cmd = try C.parse(argv + given)
+    } catch {
+      throw located(C.message(for: error))
+    }
+    do {
+      try cmd.run()
+    } catch let e as ValidationError {
+      throw located(e.message)
+    }
+  }
+}
 
 /// Parses "99.5%", "99.5 %" or "0.995" into a fraction in (0, 1).
 private func parsePurity(_ text: String, flag: String) throws -> Double {
