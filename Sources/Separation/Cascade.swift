@@ -374,7 +374,9 @@ public func simulateCascade(_ spec: CascadeSpec, options: SolverOptions = Solver
   for i in 0..<c { s0 += alpha[i] * spec.feed[i] }
   var x = [Double](repeating: log(s0), count: n)
   var iterations = 0
-  var (previous, converged) = iterate(alpha, &x, limit: options.maxIterations, sweeps: &iterations)
+  // A cold start that has not converged in 2,000 sweeps is stagnating; leave the rest of the
+  // budget to the continuation.
+  var (previous, converged) = iterate(alpha, &x, limit: min(options.maxIterations, 2_000), sweeps: &iterations)
   if !converged {
     // Continuation in the spread of extractabilities: solve with α^t for t rising from 0 to 1,
     // each step started from the previous profile scaled to the new spread (ln s ∝ t for a

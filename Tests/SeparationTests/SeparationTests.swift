@@ -441,3 +441,74 @@ struct SplitMix64: RandomNumberGenerator {
     }
   }
 }
+
+@Suite("Separation convergence over wide extractability ranges") struct WideRangeTests {
+  static let monazite: [Element] = [.La, .Ce, .Pr, .Nd, .Sm, .Eu, .Gd, .Tb, .Dy, .Y]
+
+  /// Checks a result against the independent mass balance: the three outlets add up to the feed
+  /// element by element (1e-10), every stage balances (1e-10) and Σx = 1 at every stage (1e-8).
+  func checkBalances(_ r: CascadeResult) {
+    #expect(r.balanceResidual < 1e-10, "\(r.balanceResidual)")
+    #expect(r.closureResidual < 1e-8, "\(r.closureResidual)")
+    for i in r.spec.elements.indices {
+      let out = r.outlets.reduce(0) { $0 + $1.elementFlows[i] }
+      #expect(abs(out - r.spec.feed[i]) < 1e-10, "\(r.spec.elements[i].symbol): \(out) vs \(r.spec.feed[i])")
+    }
+  }
+
+  /// All ten monazite elements with P507 factors (α = 1 … 10,349) at ≥ 100 + 100 stages with a
+  /// Pr|Nd cut's flows; a cold start overflows here and the solver continues in the spread.
+  @Test(arguments: [100, 150])
+  func monazite(_ n: Int) throws {
+    let alpha = try FactorTable.builtIn.system("p507-hcl").extractabilities(for: Self.monazite)
+    let spec = try CascadeSpec(
+      elements: Self.monazite, extractabilities: alpha, feed: SeparationFeeds.molesPerKilogramREO(SeparationFeeds.indianMonaziteREO),
+      extractionStages: n, scrubStages: n, organicFlow: 3.3, scrubFlow: 3.06)
+    let r = try simulateCascade(spec)
+    checkBalances(r)
+    // With S − W = 0.24 mol/mol of product and Nd…Y = 23.5 % of the feed moles, the organic
+    // product can hold no La or Ce worth counting: purity of Nd…Y above 99.99 %.
+    #expect(r.organicProduct.purity(Array(3..<10)) > 0.9999)
+  }
+
+  struct Case: CustomStringConvertible {
+    var alpha: [Double]
+    var feed: [Double]
+    var cut: Int
+    var description: String { "α=\(alpha.map { String(format: "%.3g", $0) }) cut at \(cut)" }
+  }
+
+  /// Six random feeds of 4–7 components with adjacent factors 1.3–3 (α up to ~700), seed 11;
+  /// each is cut between two random neighbours at Xu's optimum flows for 99 %/99 % key purities.
+  /// (Random ranges up to 10⁵ with 6–10 components still fail in 4 of 6 cases: docs/separation.md.)
+  static let cases: [Case] = {
+    var rng = SplitMix64(seed: 11)
+    return (0..<6).map { _ in
+      let k = Int.random(in: 4...7, using: &rng)
+      var a = [1.0]
+      for _ in 1..<k { a.append(a[a.count - 1] * Double.random(in: 1.3...3, using: &rng)) }
+      let f = (0..<k).map { _ in Double.random(in: 0.02...1, using: &rng) }
+      return Case(alpha: a, feed: f, cut: Int.random(in: 1..<k, using: &rng))
+    }
+  }()
+
+  /// Balances close at 20+20 … 80+80 and the worse key-group purity never falls as stages double.
+  @Test(arguments: cases)
+  func purityRisesWithStages(_ c: Case) throws {
+    let els = Array(Self.monazite.prefix(c.alpha.count))
+    let total = c.feed.reduce(0, +)
+    let fA = c.feed[c.cut...].reduce(0, +) / total
+    let beta = c.alpha[c.cut] / c.alpha[c.cut - 1]
+    let x = try xuDesign(XuDesignInput(beta: beta, feedFractionA: min(max(fA, 0.02), 0.98), purityA: 0.99, purityB: 0.99))
+    var last = 0.0
+    for n in [20, 40, 80] {
+      let r = try simulateCascade(
+        CascadeSpec(elements: els, extractabilities: c.alpha, feed: c.feed, extractionStages: n, scrubStages: n,
+                    organicFlow: x.organicFlow, scrubFlow: x.scrubFlow))
+      checkBalances(r)
+      let worse = min(r.organicProduct.purity(Array(c.cut..<els.count)), r.raffinate.purity(Array(0..<c.cut)))
+      #expect(worse >= last - 1e-12, "\(n)+\(n): \(worse) after \(last)")
+      last = worse
+    }
+  }
+}
