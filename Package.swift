@@ -43,6 +43,8 @@ let package = Package(
     .target(name: "Optimization", dependencies: ["CCoinOR"]),
     // Solvent-extraction cascade design and simulation.
     .target(name: "Separation", dependencies: ["Chemistry", "Quantities"]),
+    // Scenario ⇄ cascade design: resolves a process's `cascade:` block into recipe outputs.
+    .target(name: "ScenarioLink", dependencies: ["SupplyChain", "ScenarioFormat", "Separation", "Chemistry", "Quantities"]),
     // Magnet grades, derating, working point, fields.
     .target(
       name: "Magnets", dependencies: ["Quantities", "Chemistry", .product(name: "RealModule", package: "swift-numerics")]),
@@ -68,7 +70,7 @@ let package = Package(
       name: "lodestone",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
-        "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning",
+        "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning", "ScenarioLink",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (run with `swift run -c release lodestone-bench`).
@@ -87,6 +89,9 @@ let package = Package(
       dependencies: ["SupplyChain", "ScenarioFormat", "Simulation", "TestSupport"]),
     .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "TestSupport"]),
     .testTarget(name: "SeparationTests", dependencies: ["Separation", "Chemistry", "TestSupport"]),
+    .testTarget(
+      name: "ScenarioLinkTests",
+      dependencies: ["ScenarioLink", "ScenarioFormat", "Separation", "Simulation", "SupplyChain", "Chemistry", "TestSupport"]),
     .testTarget(name: "MagnetsTests", dependencies: ["Magnets", "TestSupport"]),
     .testTarget(name: "QualityControlTests", dependencies: ["QualityControl", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),

@@ -160,7 +160,35 @@ public enum FormatSpec {
       Attribute("decommissioning", .month, "Last month of operation."),
       Attribute("ramp", .map(key: .month, value: .fraction), "Piecewise-linear availability by month."),
       Attribute("outages", .objects(outage), "Planned outages."),
+      Attribute("cascade", .object(cascade), "Outputs from a solvent-extraction cascade design instead of typed-in yields."),
     ] + provenance)
+
+  public static let cascadeTargets = Section(
+    "cascade-targets", "Targets of every cut of the train (a cut's '@purity' overrides the purities).",
+    [
+      Attribute("purity", .fraction, "Group purity of both outlets (default 99.9 %)."),
+      Attribute("purity-organic", .fraction, "Group purity of the organic product (heavy side)."),
+      Attribute("purity-aqueous", .fraction, "Group purity of the raffinate (light side)."),
+      Attribute("recovery-organic", .fraction, "Recovery of the heavy group into the organic product."),
+      Attribute("recovery-aqueous", .fraction, "Recovery of the light group into the raffinate."),
+    ])
+
+  public static let cascade = Section(
+    "cascade", "A separation train designed from separation factors; its products become the process outputs.",
+    [
+      Attribute("system", .text, required: true, "Extractant system id, e.g. p507-hcl (see `lodestone sx factors --all`)."),
+      Attribute(
+        "feed", .oneOf([.reference(section: "materials"), .map(key: .formula, value: .fraction)]), required: true,
+        "The feed: a material id, or an assay (e.g. {La2O3: 23 %, CeO2: 46 %, Nd2O3: 19 %, Pr6O11: 5 %})."),
+      Attribute("cut", .text, "One cut, light|heavy, e.g. 'Pr|Nd' (or use cuts)."),
+      Attribute("cuts", .list(.text), "A train of cuts in order, e.g. ['Nd|Sm', 'Ce|Pr', 'La|Ce', 'Pr|Nd@99.5%']."),
+      Attribute("targets", .object(cascadeTargets), "Purity and recovery targets of every cut."),
+      Attribute(
+        "products", .map(key: .reference(section: "materials"), value: .text), required: true,
+        "Output material ← product stream named by its first and last member, e.g. {ndpr-oxide: PrNd, la-oxide: La}."),
+      Attribute("yield", .fraction, "Plant yield on top of the ideal design (default 100 %)."),
+      Attribute("max-stages", .integer(2...5000), "Largest extraction + scrub stage count of any cascade (default 600)."),
+    ])
 
   public static let link = Section(
     "link", "A transport route between two sites.",
@@ -314,5 +342,6 @@ public enum FormatSpec {
   /// Every section, for documentation and tests.
   public static let sections: [Section] = [
     document, units, material, site, process, outage, link, agreement, policy, demand, reserve, priceSeries, candidate, variant,
+    cascade, cascadeTargets,
   ]
 }

@@ -738,6 +738,19 @@ variants:
     description: India's June 2025 oxide export halt to Japan also stops the Japanese tolling shipments.
     set:
       policies/in-oxide-halt-jp/exempt-agreements: []
+  - name: sx-cascade
+    description: >-
+      Aluva's yields come from a designed P507–HCl cascade train on the MRECl (Nd|Sm, Ce|Pr,
+      La|Ce, Sm|Eu at 99.9 % group purity) instead of the typed 97 % of each group; the same
+      97 % plant yield is applied on top of the ideal stages (docs/separation.md).
+    set:
+      processes/aluva-sx/cascade:
+        system: p507-hcl
+        feed: mrecl
+        cuts: ["Nd|Sm", "Ce|Pr", "La|Ce", "Sm|Eu"]
+        targets: {purity: 99.9 %}
+        products: {ndpr-oxide: PrNd, la-oxide: La, ce-oxide: Ce, sm-oxide: Sm, hre-concentrate: Eu-Y}
+        yield: 97 %
   - name: full-mopp
     description: >-
       MoPP runs at its 10,000 t/yr nameplate, fed by doubled monazite recovery, and Aluva is

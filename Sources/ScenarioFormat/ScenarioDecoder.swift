@@ -347,7 +347,7 @@ public struct ScenarioDecoder: Sendable {
       id: ProcessID(id), name: o.text("name") ?? id, site: SiteID(o.identifier("site") ?? ""),
       stage: o.choice("stage").flatMap(Stage.init(rawValue:)) ?? .mining, reference: MaterialID(basis), inputs: inputs,
       outputs: outputs, losses: losses, capacity: o.quantity("capacity")?.si ?? 0, availability: availability,
-      source: o.text("source"))
+      source: o.text("source"), cascade: o.node("cascade").flatMap { cascadeLink($0, id, r) })
   }
 
   func link(_ o: Obj, _ id: String, _ r: Reader) -> Link? {

@@ -218,19 +218,14 @@ public func simulateCascade(_ spec: CascadeSpec, options: SolverOptions = Solver
   let ratio = (0..<n).map { oFlow[$0] / aFlow[$0] }
   let feedStage = spec.feedStage - 1
 
-  var s0 = 0.0
-  for i in 0..<c { s0 += alpha[i] * spec.feed[i] }
-  var s = [Double](repeating: s0, count: n)
+  var s = [Double](repeating: 1, count: n)
   var l = [Double](repeating: 0, count: n * c)  // l[i*n + k]
   var cp = [Double](repeating: 0, count: n)
   var dp = [Double](repeating: 0, count: n)
   var num = [Double](repeating: 0, count: n)
   var den = [Double](repeating: 0, count: n)
-  var previous = Double.infinity
-  var iterations = 0
-  var converged = false
 
-  func solveLinear(_ s: [Double], _ l: inout [Double]) {
+  func solveLinear(_ alpha: [Double], _ s: [Double], _ l: inout [Double]) {
     for i in 0..<c {
       let ai = alpha[i]
       let fi = spec.feed[i]
@@ -261,111 +256,160 @@ public func simulateCascade(_ spec: CascadeSpec, options: SolverOptions = Solver
     }
   }
 
+  /// Equilibrium closure max_k |Σ_i l_ik / A_k − 1| of the current `l`.
+  func currentClosure() -> Double {
+    var worst = 0.0
+    for k in 0..<n {
+      var t = 0.0
+      for i in 0..<c { t += l[i * n + k] }
+      let v = abs(t / aFlow[k] - 1)
+      worst = v.isNaN ? .infinity : max(worst, v)
+    }
+    return worst
+  }
+
   // Anderson acceleration (depth `depth`) of the fixed point x ← G(x), x = ln s, with a
   // safeguard: when the residual grows tenfold over the best seen, the history is dropped and
-  // a damped plain step is taken instead.
+  // a damped plain step is taken instead. Returns the final residual (max |Δ ln s|) and
+  // whether it converged with equilibrium closure; `x` holds the last iterate.
   let depth = 6
-  let lnAlphaMin = log(alpha.min() ?? 1)
-  let lnAlphaMax = log(alpha.max() ?? 1)
-  var x = s.map { log($0) }
-  var g = x
-  var f = [Double](repeating: 0, count: n)
-  var dX: [[Double]] = []
-  var dF: [[Double]] = []
-  var prevX: [Double] = []
-  var prevF: [Double] = []
-  var best = Double.infinity
-  var damping = 1.0
-  while iterations < options.maxIterations {
-    iterations += 1
-    for k in 0..<n { s[k] = exp(x[k]) }
-    solveLinear(s, &l)
-    for k in 0..<n {
-      num[k] = 0
-      den[k] = 0
-    }
-    for i in 0..<c {
-      let base = i * n
-      let ai = alpha[i]
+  func iterate(_ alpha: [Double], _ x: inout [Double], limit: Int, sweeps: inout Int) -> (residual: Double, converged: Bool) {
+    let lnAlphaMin = log(alpha.min() ?? 1)
+    let lnAlphaMax = log(alpha.max() ?? 1)
+    var g = x
+    var f = [Double](repeating: 0, count: n)
+    var dX: [[Double]] = []
+    var dF: [[Double]] = []
+    var prevX: [Double] = []
+    var prevF: [Double] = []
+    var best = Double.infinity
+    var damping = 1.0
+    var residual = Double.infinity
+    var taken = 0
+    while taken < limit {
+      taken += 1
+      sweeps += 1
+      for k in 0..<n { s[k] = exp(x[k]) }
+      solveLinear(alpha, s, &l)
       for k in 0..<n {
-        let v = l[base + k]
-        num[k] += ai * v
-        den[k] += v
+        num[k] = 0
+        den[k] = 0
       }
-    }
-    var residual = 0.0
-    for k in 0..<n {
-      g[k] = (den[k] > 0 && num[k] > 0) ? log(num[k] / den[k]) : x[k]
-      f[k] = g[k] - x[k]
-      residual = max(residual, abs(f[k]))
-    }
-    previous = residual
-    if residual < options.tolerance {
-      converged = true
-      break
-    }
-    if !residual.isFinite {
-      throw .notConverged("the stage-wise solver produced a non-finite composition at sweep \(iterations).")
-    }
-    if residual > 10 * best {
-      // Safeguard: restart from a damped plain step.
-      dX.removeAll()
-      dF.removeAll()
-      prevX.removeAll()
-      damping = max(0.05, damping * 0.5)
-      best = residual
-      for k in 0..<n { x[k] = min(max(x[k] + damping * f[k], lnAlphaMin), lnAlphaMax) }
-      continue
-    }
-    best = min(best, residual)
-    if !prevX.isEmpty {
-      dX.append((0..<n).map { x[$0] - prevX[$0] })
-      dF.append((0..<n).map { f[$0] - prevF[$0] })
-      if dX.count > depth {
-        dX.removeFirst()
-        dF.removeFirst()
-      }
-    }
-    prevX = x
-    prevF = f
-    let mDepth = dF.count
-    var gamma = [Double](repeating: 0, count: mDepth)
-    if mDepth > 0 {
-      // Normal equations (ΔFᵀΔF + λI) γ = ΔFᵀ f, solved by Gaussian elimination.
-      var a = [Double](repeating: 0, count: mDepth * mDepth)
-      var rhs = [Double](repeating: 0, count: mDepth)
-      for p in 0..<mDepth {
-        for q in p..<mDepth {
-          var sum = 0.0
-          for k in 0..<n { sum += dF[p][k] * dF[q][k] }
-          a[p * mDepth + q] = sum
-          a[q * mDepth + p] = sum
+      for i in 0..<c {
+        let base = i * n
+        let ai = alpha[i]
+        for k in 0..<n {
+          let v = l[base + k]
+          num[k] += ai * v
+          den[k] += v
         }
-        var sum = 0.0
-        for k in 0..<n { sum += dF[p][k] * f[k] }
-        rhs[p] = sum
       }
-      var trace = 0.0
-      for p in 0..<mDepth { trace += a[p * mDepth + p] }
-      let lambda = 1e-12 * max(trace, 1e-300)
-      for p in 0..<mDepth { a[p * mDepth + p] += lambda }
-      gamma = solveDense(a, rhs, mDepth) ?? [Double](repeating: 0, count: mDepth)
+      residual = 0.0
+      for k in 0..<n {
+        // A non-finite sum means the linear balances overflowed (a component trapped between
+        // the sections at a far-from-converged s): this start cannot converge.
+        guard num[k].isFinite, den[k].isFinite else { return (.infinity, false) }
+        g[k] = (den[k] > 0 && num[k] > 0) ? log(num[k] / den[k]) : x[k]
+        f[k] = g[k] - x[k]
+        residual = max(residual, abs(f[k]))
+      }
+      if residual < options.tolerance { return (residual, currentClosure() < 1e-8) }
+      if residual > 10 * best {
+        // Safeguard: restart from a damped plain step.
+        dX.removeAll()
+        dF.removeAll()
+        prevX.removeAll()
+        damping = max(0.05, damping * 0.5)
+        best = residual
+        for k in 0..<n { x[k] = min(max(x[k] + damping * f[k], lnAlphaMin), lnAlphaMax) }
+        continue
+      }
+      best = min(best, residual)
+      if !prevX.isEmpty {
+        dX.append((0..<n).map { x[$0] - prevX[$0] })
+        dF.append((0..<n).map { f[$0] - prevF[$0] })
+        if dX.count > depth {
+          dX.removeFirst()
+          dF.removeFirst()
+        }
+      }
+      prevX = x
+      prevF = f
+      let mDepth = dF.count
+      var gamma = [Double](repeating: 0, count: mDepth)
+      if mDepth > 0 {
+        // Normal equations (ΔFᵀΔF + λI) γ = ΔFᵀ f, solved by Gaussian elimination.
+        var a = [Double](repeating: 0, count: mDepth * mDepth)
+        var rhs = [Double](repeating: 0, count: mDepth)
+        for p in 0..<mDepth {
+          for q in p..<mDepth {
+            var sum = 0.0
+            for k in 0..<n { sum += dF[p][k] * dF[q][k] }
+            a[p * mDepth + q] = sum
+            a[q * mDepth + p] = sum
+          }
+          var sum = 0.0
+          for k in 0..<n { sum += dF[p][k] * f[k] }
+          rhs[p] = sum
+        }
+        var trace = 0.0
+        for p in 0..<mDepth { trace += a[p * mDepth + p] }
+        let lambda = 1e-12 * max(trace, 1e-300)
+        for p in 0..<mDepth { a[p * mDepth + p] += lambda }
+        gamma = solveDense(a, rhs, mDepth) ?? [Double](repeating: 0, count: mDepth)
+      }
+      for k in 0..<n {
+        var step = x[k] + damping * f[k]
+        for p in 0..<mDepth { step -= gamma[p] * (dX[p][k] + damping * dF[p][k]) }
+        // s_k is an average of the α_i, so ln s_k must lie in [ln α_min, ln α_max]; clamping
+        // keeps the extrapolated step physical.
+        x[k] = min(max(step, lnAlphaMin), lnAlphaMax)
+      }
+      damping = min(1, damping * 1.1)
     }
-    for k in 0..<n {
-      var step = x[k] + damping * f[k]
-      for p in 0..<mDepth { step -= gamma[p] * (dX[p][k] + damping * dF[p][k]) }
-      // s_k is an average of the α_i, so ln s_k must lie in [ln α_min, ln α_max]; clamping
-      // keeps the extrapolated step physical.
-      x[k] = min(max(step, lnAlphaMin), lnAlphaMax)
-    }
-    damping = min(1, damping * 1.1)
+    return (residual, false)
   }
-  for k in 0..<n { s[k] = exp(x[k]) }
+
+  var s0 = 0.0
+  for i in 0..<c { s0 += alpha[i] * spec.feed[i] }
+  var x = [Double](repeating: log(s0), count: n)
+  var iterations = 0
+  // A cold start that has not converged in 2,000 sweeps is stagnating; leave the rest of the
+  // budget to the continuation.
+  var (previous, converged) = iterate(alpha, &x, limit: min(options.maxIterations, 2_000), sweeps: &iterations)
+  if !converged {
+    // Continuation in the spread of extractabilities: solve with α^t for t rising from 0 to 1,
+    // each step started from the previous profile scaled to the new spread (ln s ∝ t for a
+    // fixed composition). Wide ranges (α from 1 to 10⁴ over hundreds of stages) trap a middle
+    // component between the sections at a cold start and overflow; small steps in t do not.
+    var t = 0.0
+    var dt = 0.25
+    var xt = [Double](repeating: 0, count: n)
+    while t < 1, iterations < options.maxIterations {
+      let tn = min(1, t + dt)
+      var trial = t > 0 ? xt.map { $0 * tn / t } : xt
+      let at = alpha.map { pow($0, tn) }
+      let r = iterate(at, &trial, limit: min(1_000, options.maxIterations - iterations), sweeps: &iterations)
+      if r.converged {
+        t = tn
+        xt = trial
+        dt = min(0.5, dt * 1.5)
+      } else {
+        dt /= 2
+        if dt < 1e-3 { break }
+      }
+    }
+    if t == 1 {
+      x = xt
+      converged = true
+    }
+  }
   if !converged {
     throw .notConverged(
-      "the stage-wise solver must reach max |Δ ln s| < \(options.tolerance) within \(options.maxIterations) sweeps; got \(previous) (flows may be at the pinch).")
+      "the stage-wise solver must reach max |Δ ln s| < \(options.tolerance) with equilibrium closure |Σx − 1| < 1e-8 within \(options.maxIterations) sweeps (also by continuation in the extractability spread); got \(previous) (flows may be at the pinch).")
   }
-  solveLinear(s, &l)
+  for k in 0..<n { s[k] = exp(x[k]) }
+  solveLinear(alpha, s, &l)
 
   // Assemble stage results.
   var aq = [[Double]](repeating: [Double](repeating: 0, count: c), count: n)

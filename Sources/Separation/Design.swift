@@ -167,7 +167,8 @@ public func xuDesign(_ input: XuDesignInput, scrubFlow override: Double? = nil) 
     xuExtractionStages: n, xuScrubStages: m)
 }
 
-/// A cut of a (multi-component) feed between two groups, with purity targets on both outlets.
+/// A cut of a (multi-component) feed between two groups, with purity and/or recovery targets
+/// on its two outlets (at least two targets in all, e.g. both purities, or a purity and a recovery).
 public struct CutRequest: Sendable {
   /// Components, any order.
   public var elements: [Element]
@@ -178,10 +179,14 @@ public struct CutRequest: Sendable {
   /// The least-extractable element of the heavy (organic) group; every element with α at least
   /// this one's goes to the organic product, the rest to the raffinate.
   public var firstHeavy: Element
-  /// Target group purity of the organic product (0…1).
-  public var purityOrganic: Double
-  /// Target group purity of the raffinate (0…1).
-  public var purityAqueous: Double
+  /// Target group purity of the organic product (0…1), if any.
+  public var purityOrganic: Double?
+  /// Target group purity of the raffinate (0…1), if any.
+  public var purityAqueous: Double?
+  /// Target recovery of the heavy group into the organic product (0…1), if any.
+  public var recoveryOrganic: Double?
+  /// Target recovery of the light group into the raffinate (0…1), if any.
+  public var recoveryAqueous: Double?
   /// Feed phase.
   public var feedPhase: FeedPhase
   /// Scrub flow to use instead of Xu's optimum, mol per mol feed RE.
@@ -190,8 +195,9 @@ public struct CutRequest: Sendable {
   public var maxStages: Int
 
   public init(
-    elements: [Element], extractabilities: [Double], feed: [Double], firstHeavy: Element, purityOrganic: Double,
-    purityAqueous: Double, feedPhase: FeedPhase = .aqueous, scrubFlow: Double? = nil, maxStages: Int = 600
+    elements: [Element], extractabilities: [Double], feed: [Double], firstHeavy: Element, purityOrganic: Double?,
+    purityAqueous: Double?, recoveryOrganic: Double? = nil, recoveryAqueous: Double? = nil, feedPhase: FeedPhase = .aqueous,
+    scrubFlow: Double? = nil, maxStages: Int = 600
   ) throws(SeparationError) {
     guard elements.count == extractabilities.count, elements.count == feed.count, elements.count >= 2 else {
       throw .invalidInput("A cut needs at least two elements with one extractability and feed each; got \(elements.count).")
@@ -208,9 +214,20 @@ public struct CutRequest: Sendable {
     self.firstHeavy = firstHeavy
     self.purityOrganic = purityOrganic
     self.purityAqueous = purityAqueous
+    self.recoveryOrganic = recoveryOrganic
+    self.recoveryAqueous = recoveryAqueous
     self.feedPhase = feedPhase
     self.scrubFlow = scrubFlow
     self.maxStages = maxStages
+    for (name, v) in [("purity of the organic product", purityOrganic), ("purity of the raffinate", purityAqueous),
+                      ("recovery into the organic product", recoveryOrganic), ("recovery into the raffinate", recoveryAqueous)] {
+      if let v, !(v > 0 && v < 1) { throw .invalidInput("Target \(name) must be in (0, 1); got \(v).") }
+    }
+    let given = [purityOrganic, purityAqueous, recoveryOrganic, recoveryAqueous].compactMap { $0 }.count
+    guard given >= 2 else {
+      throw .invalidInput(
+        "A cut needs at least two targets (purity and/or recovery of the outlets, e.g. both purities, or a purity and a recovery); got \(given).")
+    }
     let heavy = heavyIndices
     guard !heavy.isEmpty, heavy.count < elements.count else {
       throw .invalidInput("A cut at '\(elements[hi].symbol)' must leave at least one element on each side; got none on one side.")
@@ -232,6 +249,42 @@ public struct CutRequest: Sendable {
   public var lightKey: Int? { lightIndices.max { extractabilities[$0] < extractabilities[$1] } }
   /// Index of the heavy key.
   public var heavyKey: Int? { elements.firstIndex(of: firstHeavy) }
+
+  /// The outlet purities (P_A, P_B) that Xu's closed form designs for: the purity targets when
+  /// both are given, otherwise derived from the group balance of the binary cut with the given
+  /// recoveries (f′_A·P_A = f_A·Y_A, f′_A·(1−P_A) = f_B·(1−Y_B), and likewise for the raffinate).
+  public func designPurities() throws(SeparationError) -> (organic: Double, aqueous: Double) {
+    let fA = heavyIndices.reduce(0) { $0 + feed[$1] }
+    let fB = 1 - fA
+    let pA = purityOrganic
+    let pB = purityAqueous
+    let yA = recoveryOrganic
+    let yB = recoveryAqueous
+    // f′_A, the fraction of the feed leaving in the organic product, from any two targets.
+    var fpA: Double
+    switch (pA, pB, yA, yB) {
+    case (let a?, let b?, _, _): return (a, b)
+    case (_, _, let ya?, let yb?): fpA = fA * ya + fB * (1 - yb)
+    case (let a?, _, let ya?, _): fpA = fA * ya / a
+    case (let a?, _, _, let yb?): fpA = fB * (1 - yb) / (1 - a)
+    case (_, let b?, _, let yb?): fpA = 1 - fB * yb / b
+    case (_, let b?, let ya?, _): fpA = 1 - fA * (1 - ya) / (1 - b)
+    default: throw .invalidInput("A cut needs at least two targets; got fewer.")
+    }
+    guard fpA > 0, fpA < 1 else {
+      throw .invalidInput("The targets must leave some feed in each outlet; got an organic-product share of \(formatG(fpA)).")
+    }
+    let fpB = 1 - fpA
+    let a: Double
+    if let pA { a = pA } else if let yA { a = fA * yA / fpA } else if let yB { a = 1 - fB * (1 - yB) / fpA } else {
+      a = (fA - fpB * (1 - (pB ?? 0))) / fpA
+    }
+    let b: Double
+    if let pB { b = pB } else if let yB { b = fB * yB / fpB } else if let yA { b = 1 - fA * (1 - yA) / fpB } else {
+      b = (fB - fpA * (1 - (pA ?? 0))) / fpB
+    }
+    return (a, b)
+  }
 }
 
 /// A designed cut: Xu's key-pair design and the refined stage counts from the rigorous model.
@@ -273,8 +326,9 @@ public func designCut(_ req: CutRequest, options: SolverOptions = SolverOptions(
   let light = req.lightIndices
   let fA = heavy.reduce(0) { $0 + req.feed[$1] }
   let beta = req.extractabilities[hk] / req.extractabilities[lk]
+  let (designA, designB) = try req.designPurities()
   let xu = try xuDesign(
-    XuDesignInput(beta: beta, feedFractionA: fA, purityA: req.purityOrganic, purityB: req.purityAqueous, feedPhase: req.feedPhase),
+    XuDesignInput(beta: beta, feedFractionA: fA, purityA: designA, purityB: designB, feedPhase: req.feedPhase),
     scrubFlow: req.scrubFlow)
   if xu.scrubFlow <= xu.minimumScrubFlow * (1 + 1e-9) {
     throw .pinch(
@@ -291,16 +345,19 @@ public func designCut(_ req: CutRequest, options: SolverOptions = SolverOptions(
   let xm = max(minM, Int(xu.xuScrubStages.rounded(.up)))
   let atXu = try run(xn, xm)
 
-  // margin(r): how far the worse of the two outlets is above its target, in log-odds
-  // (≥ 0 means both targets are met). At a fixed total the best split maximises it; the
-  // margin is unimodal in n (for a binary feed both purities are tied by the product split).
-  func logit(_ p: Double) -> Double { log(p / (1 - p)) }
-  let tA = logit(req.purityOrganic)
-  let tB = logit(req.purityAqueous)
+  // margin(r): how far the worst target is exceeded, in log-odds (≥ 0 means every purity and
+  // recovery target is met). At a fixed total the best split maximises it; the margin is
+  // unimodal in n (for a binary feed both purities are tied by the product split).
+  let logit = logOdds
+  let targets = [req.purityOrganic, req.purityAqueous, req.recoveryOrganic, req.recoveryAqueous].map { $0.map(logit) }
   func margin(_ r: CascadeResult) -> Double {
-    let pa = min(r.organicProduct.purity(heavy), 1 - 1e-16)
-    let pb = min(r.raffinate.purity(light), 1 - 1e-16)
-    return min(logit(pa) - tA, logit(pb) - tB)
+    let achieved = [
+      r.organicProduct.purity(heavy), r.raffinate.purity(light), r.recovery(heavy, in: r.organicProduct),
+      r.recovery(light, in: r.raffinate),
+    ]
+    var m = Double.infinity
+    for (t, a) in zip(targets, achieved) { if let t { m = min(m, logit(a) - t) } }
+    return m
   }
   let slack = 1e-9  // log-odds; about 1e-12 in purity at 99.9 %
   var cache: [Int: (Double, CascadeResult)] = [:]
@@ -337,8 +394,8 @@ public func designCut(_ req: CutRequest, options: SolverOptions = SolverOptions(
     return best.0 >= -slack ? (bestN, best.1) : nil
   }
   // Grow the total until feasible, then bisect on the total.
-  var lower = max(2, Int(xu.fenskeStages.rounded(.down)))
-  var upper = max(lower + 1, xn + xm)
+  var upper = min(req.maxStages, max(3, Int(xu.fenskeStages.rounded(.down)) + 1, xn + xm))
+  var lower = min(max(2, Int(xu.fenskeStages.rounded(.down))), upper - 1)
   var found: (n: Int, result: CascadeResult)?
   while true {
     if let f = try feasible(upper) {
@@ -347,7 +404,7 @@ public func designCut(_ req: CutRequest, options: SolverOptions = SolverOptions(
     }
     if upper >= req.maxStages {
       throw .pinch(
-        "the targets P_A = \(formatG(req.purityOrganic)), P_B = \(formatG(req.purityAqueous)) must be reachable within \(req.maxStages) stages at S = \(formatG(xu.organicFlow)), W = \(formatG(xu.scrubFlow)); got no feasible split (flows too close to the minimum W_min = \(formatG(xu.minimumScrubFlow)), or targets too tight).")
+        "the targets \(req.targetText) must be reachable within \(req.maxStages) stages at S = \(formatG(xu.organicFlow)), W = \(formatG(xu.scrubFlow)); got no feasible split (flows too close to the minimum W_min = \(formatG(xu.minimumScrubFlow)), or targets too tight).")
     }
     lower = upper
     upper = min(req.maxStages, upper * 2)
@@ -382,6 +439,21 @@ public func designCut(_ req: CutRequest, options: SolverOptions = SolverOptions(
   return CutDesign(
     request: req, xu: xu, atXuCounts: atXu, extractionStages: chosen.n, scrubStages: bestTotal - chosen.n,
     feasibleExtractionStages: splits, result: chosen.result)
+}
+
+extension CutRequest {
+  /// The targets for messages: "P_A = 0.999, Y_B = 0.95".
+  var targetText: String {
+    [("P_A", purityOrganic), ("P_B", purityAqueous), ("Y_A", recoveryOrganic), ("Y_B", recoveryAqueous)]
+      .compactMap { n, v in v.map { "\(n) = \(formatG($0))" } }.joined(separator: ", ")
+  }
+}
+
+/// Log-odds ln(p/(1−p)) of a fraction, with p clamped to [1e-300, 1 − 1e-16] so that purities
+/// that round to 0 or 1 stay finite (the targets' margins are compared in this scale).
+func logOdds(_ p: Double) -> Double {
+  let q = min(max(p, 1e-300), 1 - 1e-16)
+  return log(q / (1 - q))
 }
 
 /// Compact number text for messages (6 significant digits).

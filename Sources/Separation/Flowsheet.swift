@@ -58,10 +58,18 @@ public struct FlowsheetCut: Sendable, Hashable {
   public var purityOrganic: Double
   /// Target group purity of the raffinate (0…1).
   public var purityAqueous: Double
-  public init(firstHeavy: Element, purityOrganic: Double, purityAqueous: Double) {
+  /// Optional recovery target of the heavy group into the organic product (0…1).
+  public var recoveryOrganic: Double?
+  /// Optional recovery target of the light group into the raffinate (0…1).
+  public var recoveryAqueous: Double?
+  /// Largest total stage count the cut's design may use.
+  public var maxStages: Int = 600
+  public init(firstHeavy: Element, purityOrganic: Double, purityAqueous: Double, recoveryOrganic: Double? = nil, recoveryAqueous: Double? = nil) {
     self.firstHeavy = firstHeavy
     self.purityOrganic = purityOrganic
     self.purityAqueous = purityAqueous
+    self.recoveryOrganic = recoveryOrganic
+    self.recoveryAqueous = recoveryAqueous
   }
 
   /// The default monazite train: Nd|Sm (middle-heavy group off), Ce|Pr, La|Ce, Pr|Nd (99.5 %).
@@ -173,7 +181,8 @@ public func designFlowsheet(
     let present = elements.indices.filter { s.flows[$0] > 1e-12 * s.total }
     let req = try CutRequest(
       elements: present.map { elements[$0] }, extractabilities: present.map { alpha[$0] }, feed: present.map { s.flows[$0] },
-      firstHeavy: cut.firstHeavy, purityOrganic: cut.purityOrganic, purityAqueous: cut.purityAqueous)
+      firstHeavy: cut.firstHeavy, purityOrganic: cut.purityOrganic, purityAqueous: cut.purityAqueous,
+      recoveryOrganic: cut.recoveryOrganic, recoveryAqueous: cut.recoveryAqueous, maxStages: cut.maxStages)
     let d = try designCut(req, options: options)
     let scale = s.total
     var raff = [Double](repeating: 0, count: elements.count)

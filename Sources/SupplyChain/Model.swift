@@ -163,11 +163,15 @@ public struct Process: Sendable, Identifiable {
   public var capacity: Double
   public var availability: Availability
   public var source: String?
+  /// A cascade design that supplies the outputs (resolved by `ScenarioLink`; nil = typed recipe).
+  public var cascade: CascadeLink?
 
   public init(
     id: ProcessID, name: String, site: SiteID, stage: Stage, reference: MaterialID, inputs: [RecipeTerm],
-    outputs: [RecipeTerm], losses: Losses, capacity: Double, availability: Availability = .always, source: String? = nil
+    outputs: [RecipeTerm], losses: Losses, capacity: Double, availability: Availability = .always, source: String? = nil,
+    cascade: CascadeLink? = nil
   ) {
+    self.cascade = cascade
     self.id = id
     self.name = name
     self.site = site

@@ -46,6 +46,28 @@ let separationBenchmark = Benchmark(name: "sx", summary: "solvent-extraction cas
       elements: els, extractabilities: alpha, feed: [0.23, 0.46, 0.05, 0.19, 0.03, 0.001, 0.015, 0.0005, 0.004, 0.0125],
       extractionStages: 75, scrubStages: 75, organicFlow: 0.6, scrubFlow: 0.3)
   }
+  // The same monazite elements at 100 + 100 and 250 + 250 stages with the flows of a Pr|Nd cut
+  // (these need the solver's continuation in the extractability spread).
+  for (n, goal) in [(100, "converges"), (250, "converges")] {
+    time("10 components x \(2 * n) stages (monazite, P507, Pr|Nd flows)", goal: goal) {
+      let els: [Element] = [.La, .Ce, .Pr, .Nd, .Sm, .Eu, .Gd, .Tb, .Dy, .Y]
+      let alpha = try FactorTable.builtIn.system("p507-hcl").extractabilities(for: els)
+      return try CascadeSpec(
+        elements: els, extractabilities: alpha, feed: SeparationFeeds.molesPerKilogramREO(SeparationFeeds.indianMonaziteREO),
+        extractionStages: n, scrubStages: n, organicFlow: 3.3, scrubFlow: 3.06)
+    }
+  }
+  // Three-outlet design of V2 (draw stage and flow chosen for S = 2, 18 + 42 stages).
+  let t3 = bestSeconds(repeats: 1) {
+    if let req = try? ThreeOutletRequest(
+      elements: [.Gd, .Eu, .Sm], extractabilities: [2.8, 2.0, 1.0], feed: [0.39, 0.10, 0.51], firstMiddle: .Eu, firstHeavy: .Gd,
+      purityOrganic: 0.999, purityAqueous: 0.9999, recoveryAqueous: 0.999, purityDraw: 0.40, organicFlow: 2.0,
+      extractionStages: 18, scrubStages: 42)
+    {
+      _ = try? designThreeOutlet(req)
+    }
+  }
+  print("three-outlet design V2 (draw stage and flow): \(formatNumber(t3 * 1000, significantDigits: 3)) ms")
   // Full design of V1 (Xu + refinement search).
   let td = bestSeconds(repeats: 3) {
     if let req = try? CutRequest(

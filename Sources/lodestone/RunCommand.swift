@@ -4,6 +4,7 @@ import Foundation
 import Quantities
 import Reports
 import ScenarioFormat
+import ScenarioLink
 import Simulation
 import SupplyChain
 
@@ -19,13 +20,14 @@ func loadScenario(path: String?, variant: String?) throws -> Scenario {
     text = BuiltinScenarios.india2026
     file = "india-2026.yaml (built in)"
   }
-  let (scenario, diagnostics) = ScenarioDecoder().decode(text: text, file: file, variant: variant)
+  let (scenario, cascades, diagnostics) = ScenarioLoader.load(text: text, file: file, variant: variant)
   if !diagnostics.items.isEmpty {
     printError(DiagnosticRenderer(sources: [file: text]).render(diagnostics))
   }
   guard let scenario, !diagnostics.hasErrors else {
     throw DataError("\(file): \(diagnostics.errors.count) error(s); nothing was run.")
   }
+  for c in cascades { printError(c.summary) }
   return scenario
 }
 

@@ -3,7 +3,9 @@ import Chemistry
 import Foundation
 import Quantities
 import Reports
+import ScenarioFormat
 import Separation
+import SupplyChain
 
 struct SX: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -48,10 +50,11 @@ struct SX: ParsableCommand {
 
   /// Feed options shared by design and simulate.
   struct FeedOptions: ParsableArguments {
-    @Option(help: "Feed: 'monazite' (Indian monazite REO distribution) or mole amounts 'Pr:25,Nd:75'.") var feed: String
+    @Option(help: "Feed: 'monazite' (Indian monazite REO distribution) or mole amounts 'Pr:25,Nd:75'.") var feed: String?
     @Option(help: "Feed phase: aqueous or organic.") var feedPhase: FeedPhase = .aqueous
 
     func parse() throws -> (elements: [Element], amounts: [Double]) {
+      guard let feed else { throw ValidationError("--feed is required (or a FILE.yaml with 'feed:'), e.g. --feed monazite or --feed 'Pr:25,Nd:75'.") }
       if feed.lowercased() == "monazite" {
         let m = SeparationFeeds.indianMonaziteREO
         return (m.map(\.element), SeparationFeeds.molesPerKilogramREO(m))
@@ -77,26 +80,49 @@ struct SX: ParsableCommand {
       abstract: "Design a cut: Xu's flows and stage counts, then the smallest n + m meeting the targets in the rigorous model.")
     @OptionGroup var feedOptions: FeedOptions
     @OptionGroup var factorOptions: FactorOptions
-    @Option(help: "The cut, light|heavy, e.g. 'Pr|Nd', 'LaCe|PrNd', 'Nd|Sm'.") var cut: String
+    @Option(help: "The cut, light|heavy, e.g. 'Pr|Nd', 'LaCe|PrNd', 'Nd|Sm'; light|middle|heavy (e.g. 'Sm|Eu|Gd') designs a three-outlet cascade with a side draw.") var cut: String?
     @Option(help: "Purity target for both outlets, e.g. '99.5%' or 0.995.") var purity: String?
     @Option(help: "Purity target of the organic product (heavy side).") var purityOrganic: String?
     @Option(help: "Purity target of the raffinate (light side).") var purityAqueous: String?
+    @Option(help: "Recovery target of the heavy group into the organic product, e.g. '99%'.") var recoveryOrganic: String?
+    @Option(help: "Recovery target of the light group into the raffinate, e.g. '99%'.") var recoveryAqueous: String?
     @Option(help: "Scrub flow W in mol RE per mol feed RE (default: Xu's optimum).") var scrubFlow: Double?
     @Option(help: "Largest total stage count to try.") var maxStages: Int = 600
+    @Option(help: "Three-outlet: purity target of the middle group in the side draw, e.g. '40%'.") var purityDraw: String?
+    @Option(help: "Three-outlet: organic RE flow S, mol per mol feed RE.") var organicFlow: Double?
+    @Option(name: .customLong("extraction-stages"), help: "Three-outlet: extraction stages n.") var n: Int?
+    @Option(name: .customLong("scrub-stages"), help: "Three-outlet: scrub stages m.") var m: Int?
     @Option(help: "Directory for profile.csv/json, outlets.csv, composition.svg and mccabe-thiele.svg.") var out: String?
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+    @Argument(help: "A YAML file whose keys are these flags (e.g. cut: 'Pr|Nd'); flags given here override it.") var file: String?
+
+    static let fileKeys = [
+      "feed", "feed-phase", "system", "factors", "cut", "purity", "purity-organic", "purity-aqueous", "recovery-organic",
+      "recovery-aqueous", "scrub-flow", "max-stages", "purity-draw", "organic-flow", "extraction-stages", "scrub-stages", "out", "format",
+    ]
 
     func run() throws {
+      if let file { return try runWithInputFile(Self.self, file: file, command: "design", keys: Self.fileKeys) }
       try reportingErrors {
         let (els, amounts) = try feedOptions.parse()
+        guard let cut else { throw ValidationError("--cut is required (or a FILE.yaml with 'cut:'), e.g. --cut 'Pr|Nd'.") }
         let system = try factorOptions.table().system(factorOptions.system)
         let alpha = try system.extractabilities(for: els)
+        if cut.split(separator: "|", omittingEmptySubsequences: false).count == 3 {
+          try runThreeOutlet(els, amounts, alpha, system)
+          return
+        }
         let (_, heavyKey) = try parseCut(cut, elements: els, alpha: alpha)
-        let pO = try parsePurity(purityOrganic ?? purity, flag: "--purity-organic")
-        let pA = try parsePurity(purityAqueous ?? purity, flag: "--purity-aqueous")
+        let pO = try (purityOrganic ?? purity).map { try parsePurity($0, flag: "--purity-organic") }
+        let pA = try (purityAqueous ?? purity).map { try parsePurity($0, flag: "--purity-aqueous") }
+        let rO = try recoveryOrganic.map { try parsePurity($0, flag: "--recovery-organic") }
+        let rA = try recoveryAqueous.map { try parsePurity($0, flag: "--recovery-aqueous") }
+        guard [pO, pA, rO, rA].compactMap({ $0 }).count >= 2 else {
+          throw ValidationError("sx design needs two targets or more: --purity, or --purity-organic/--purity-aqueous/--recovery-organic/--recovery-aqueous (e.g. --purity-organic 99.9% --recovery-organic 99%).")
+        }
         let req = try CutRequest(
           elements: els, extractabilities: alpha, feed: amounts, firstHeavy: heavyKey, purityOrganic: pO, purityAqueous: pA,
-          feedPhase: feedOptions.feedPhase, scrubFlow: scrubFlow, maxStages: maxStages)
+          recoveryOrganic: rO, recoveryAqueous: rA, feedPhase: feedOptions.feedPhase, scrubFlow: scrubFlow, maxStages: maxStages)
         let d = try designCut(req)
         let t = designTable(d, system: system)
         printTable(t, format)
@@ -107,6 +133,33 @@ struct SX: ParsableCommand {
         }
       }
     }
+
+    /// light|middle|heavy: choose the draw stage and flows for given S, n, m.
+    func runThreeOutlet(_ els: [Element], _ amounts: [Double], _ alpha: [Double], _ system: ExtractantSystem) throws {
+      let cut = self.cut ?? ""
+      let parts = cut.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+      let (_, middleKey) = try parseCut(parts[0] + "|" + parts[1], elements: els, alpha: alpha)
+      let (_, heavyKey) = try parseCut(parts[1] + "|" + parts[2], elements: els, alpha: alpha)
+      guard let organicFlow, let n, let m else {
+        throw ValidationError("A three-outlet design ('light|middle|heavy') needs --organic-flow, --extraction-stages and --scrub-stages.")
+      }
+      guard let draw = purityDraw, let pO = purityOrganic ?? purity, let pA = purityAqueous ?? purity else {
+        throw ValidationError("A three-outlet design needs --purity-draw and the outlet purities (--purity, or --purity-organic and --purity-aqueous).")
+      }
+      let req = try ThreeOutletRequest(
+        elements: els, extractabilities: alpha, feed: amounts, firstMiddle: middleKey, firstHeavy: heavyKey,
+        purityOrganic: try parsePurity(pO, flag: "--purity-organic"), purityAqueous: try parsePurity(pA, flag: "--purity-aqueous"),
+        recoveryAqueous: try recoveryAqueous.map { try parsePurity($0, flag: "--recovery-aqueous") },
+        purityDraw: try parsePurity(draw, flag: "--purity-draw"), organicFlow: organicFlow, extractionStages: n, scrubStages: m)
+      let d = try designThreeOutlet(req)
+      let t = threeOutletTable(d, system: system)
+      printTable(t, format)
+      if let out {
+        try writeCascadeFiles(d.result, heavy: els.firstIndex(of: heavyKey) ?? 0, light: els.firstIndex(of: middleKey) ?? 0, title: "\(cut) three-outlet", to: out)
+        try writeOutput(t.renderCSV(), to: out, name: "design.csv")
+        try writeOutput(t.renderJSON(), to: out, name: "design.json")
+      }
+    }
   }
 
   struct Simulate: ParsableCommand {
@@ -114,19 +167,29 @@ struct SX: ParsableCommand {
     @OptionGroup var feedOptions: FeedOptions
     @OptionGroup var factorOptions: FactorOptions
     @Option(help: "Relative extractabilities instead of a system, e.g. 'Gd:2.8,Eu:2,Sm:1'.") var alpha: String?
-    @Option(name: .customLong("extraction-stages"), help: "Extraction stages n.") var n: Int
-    @Option(name: .customLong("scrub-stages"), help: "Scrub stages m.") var m: Int
-    @Option(help: "Organic RE flow S, mol per mol feed RE.") var organicFlow: Double
-    @Option(help: "Scrub RE flow W, mol per mol feed RE.") var scrubFlow: Double
+    @Option(name: .customLong("extraction-stages"), help: "Extraction stages n.") var n: Int?
+    @Option(name: .customLong("scrub-stages"), help: "Scrub stages m.") var m: Int?
+    @Option(help: "Organic RE flow S, mol per mol feed RE.") var organicFlow: Double?
+    @Option(help: "Scrub RE flow W, mol per mol feed RE.") var scrubFlow: Double?
     @Option(help: "Aqueous side draw 'stage:flow' (repeatable), e.g. 30:0.2492.") var draw: [String] = []
     @Option(help: "Key pair for the McCabe–Thiele plot, light|heavy (default: the pair across the largest outlet split).") var keys: String?
     @Flag(help: "Print the stage profile instead of the outlets.") var profile = false
     @Option(help: "Directory for profile.csv/json, outlets.csv, composition.svg and mccabe-thiele.svg.") var out: String?
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+    @Argument(help: "A YAML file whose keys are these flags (e.g. extraction-stages: 18, draw: ['30:0.2492']); flags given here override it.") var file: String?
+
+    static let fileKeys = [
+      "feed", "feed-phase", "system", "factors", "alpha", "extraction-stages", "scrub-stages", "organic-flow", "scrub-flow", "draw",
+      "keys", "profile", "out", "format",
+    ]
 
     func run() throws {
+      if let file { return try runWithInputFile(Self.self, file: file, command: "simulate", keys: Self.fileKeys) }
       try reportingErrors {
         let (els, amounts) = try feedOptions.parse()
+        guard let n, let m, let organicFlow, let scrubFlow else {
+          throw ValidationError("sx simulate needs --extraction-stages, --scrub-stages, --organic-flow and --scrub-flow (or a FILE.yaml with them).")
+        }
         var al: [Double]
         if let alpha {
           var map: [Element: Double] = [:]
@@ -203,8 +266,15 @@ struct SX: ParsableCommand {
     @Option(help: "Settler residence time in minutes.") var settlerMinutes: Double = 20
     @Option(help: "Directory for cascades.csv/json and products.csv/json.") var out: String?
     @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+    @Argument(help: "A YAML file whose keys are these flags (e.g. cuts: ['Nd|Sm', 'Pr|Nd@99.5%']); flags given here override it.") var file: String?
+
+    static let fileKeys = [
+      "system", "factors", "chloride", "reo-fraction", "reo", "cuts", "organic-loading", "aqueous-concentration", "mixer-minutes",
+      "settler-minutes", "out", "format",
+    ]
 
     func run() throws {
+      if let file { return try runWithInputFile(Self.self, file: file, command: "flowsheet", keys: Self.fileKeys) }
       try reportingErrors {
         let system = try factorOptions.table().system(factorOptions.system)
         let reoFlow: Double
@@ -259,68 +329,67 @@ struct SX: ParsableCommand {
 
 extension FeedPhase: ExpressibleByArgument {}
 
-/// Parses "99.5%", "99.5 %" or "0.995" into a fraction in (0, 1).
-private func parsePurity(_ text: String?, flag: String) throws -> Double {
-  guard let text else { throw ValidationError("\(flag) (or --purity) is required, e.g. '99.5%'.") }
-  let trimmed = text.trimmingCharacters(in: .whitespaces)
-  var v: Double?
-  if trimmed.hasSuffix("%") {
-    v = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
-  } else {
-    v = Double(trimmed)
+/// Runs `C` with the flags a YAML input file stands for (``CommandInputFile``), followed by the
+/// flags given on the command line (which win). Shape errors, and value errors that name a flag,
+/// are reported at the key's file:line:column with the offending line; exit 65.
+private func runWithInputFile<C: ParsableCommand>(_: C.Type, file: String, command: String, keys: [String]) throws {
+  let text = try readText(file)
+  let (entries, diagnostics) = CommandInputFile.read(text: text, file: file, keys: keys)
+  let renderer = DiagnosticRenderer(sources: [file: text])
+  func located(_ message: String) -> Error {
+    // The longest key the message names (--purity-organic before --purity).
+    guard let e = entries.filter({ message.contains("--\($0.key)") }).max(by: { $0.key.count < $1.key.count }) else {
+      return DataError("\(file): " + message)
+    }
+    printError(renderer.render(Diagnostics([Diagnostic(.error, "bad-value", message, location: e.location)])))
+    return Exit.data
   }
-  guard let p = v, p > 0, p < 1 else {
+  try reportingErrors {
+    if diagnostics.hasErrors {
+      printError(renderer.render(diagnostics))
+      throw DataError("\(file): \(diagnostics.errors.count) error(s); nothing was run.")
+    }
+    var argv: [String] = []
+    for e in entries {
+      // A list given to a comma-separated option (flowsheet cuts) is one value; a flag is bare.
+      if e.key == "cuts" {
+        argv += ["--cuts", e.values.joined(separator: ",")]
+      } else if e.key == "profile" {
+        if e.values == ["true"] { argv.append("--profile") }
+      } else {
+        for v in e.values { argv += ["--\(e.key)", v] }
+      }
+    }
+    let given = Array(CommandLine.arguments.drop { $0 != command }.dropFirst()).filter { $0 != file }
+    var cmd: C
+    do {
+      cmd = try C.parse(argv + given)
+    } catch {
+      throw located(C.message(for: error))
+    }
+    do {
+      try cmd.run()
+    } catch let e as ValidationError {
+      throw located(e.message)
+    }
+  }
+}
+
+/// Parses "99.5%", "99.5 %" or "0.995" into a fraction in (0, 1).
+private func parsePurity(_ text: String, flag: String) throws -> Double {
+  guard let p = CutText.fraction(text) else {
     throw ValidationError("\(flag) must be a purity in (0, 1) or (0 %, 100 %), e.g. '99.5%'; got '\(text)'.")
   }
   return p
 }
 
-/// Element symbols run together ("LaCe") split into elements.
-private func parseSymbols(_ text: String) -> [Element]? {
-  var out: [Element] = []
-  var current = ""
-  for ch in text where ch != " " {
-    if ch.isUppercase, !current.isEmpty {
-      guard let e = Element(symbol: current) else { return nil }
-      out.append(e)
-      current = ""
-    }
-    current.append(ch)
-  }
-  if !current.isEmpty {
-    guard let e = Element(symbol: current) else { return nil }
-    out.append(e)
-  }
-  return out.isEmpty ? nil : out
-}
-
 /// Parses "Pr|Nd" or "LaCe|PrNd": returns the light-side elements and the heavy key (the
 /// least extractable element named on the heavy side). Checks the sides against extractabilities.
 private func parseCut(_ text: String, elements: [Element], alpha: [Double]) throws -> ([Element], Element) {
-  let sides = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-  guard sides.count == 2, let light = parseSymbols(sides[0]), let heavy = parseSymbols(sides[1]) else {
+  guard let (light, heavy) = CutText.sides(text) else {
     throw ValidationError("--cut must be 'light|heavy' element symbols, e.g. 'Pr|Nd' or 'LaCe|PrNd'; got '\(text)'.")
   }
-  func a(_ e: Element) throws -> Double {
-    guard let i = elements.firstIndex(of: e) else {
-      throw DataError("Cut element must be one of the feed elements (\(elements.map(\.symbol).joined(separator: ", "))); got '\(e.symbol)'.")
-    }
-    return alpha[i]
-  }
-  let lightMax = try light.map(a).max() ?? 0
-  var hk = heavy[0]
-  var hMin = Double.infinity
-  for e in heavy {
-    let v = try a(e)
-    if v < hMin {
-      hMin = v
-      hk = e
-    }
-  }
-  guard hMin > lightMax else {
-    throw DataError("Cut '\(text)': every heavy-side element must be more extractable than every light-side element; got the sides overlapping.")
-  }
-  return (light, hk)
+  return (light, try CutText.heavyKey(text, light: light, heavy: heavy, elements: elements, alpha: alpha))
 }
 
 private func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }
@@ -339,8 +408,12 @@ private func designTable(_ d: CutDesign, system: ExtractantSystem) -> Table {
   t.append(["beta (key pair)", g(x.input.beta), ""])
   t.append(["feed phase", x.input.feedPhase.rawValue, ""])
   t.append(["feed fraction heavy f_A", g(x.input.feedFractionA), "mol/mol"])
-  t.append(["target purity organic P_A", pct(x.input.purityA), "%"])
-  t.append(["target purity raffinate P_B", pct(x.input.purityB), "%"])
+  t.append(["target purity organic P_A", r.purityOrganic.map(pct) ?? "-", "%"])
+  t.append(["target purity raffinate P_B", r.purityAqueous.map(pct) ?? "-", "%"])
+  t.append(["target recovery organic Y_A", r.recoveryOrganic.map(pct) ?? "-", "%"])
+  t.append(["target recovery raffinate Y_B", r.recoveryAqueous.map(pct) ?? "-", "%"])
+  t.append(["design purity organic (Xu)", pct(x.input.purityA), "%"])
+  t.append(["design purity raffinate (Xu)", pct(x.input.purityB), "%"])
   t.append(["organic product f'_A", g(x.productFractionA), "mol/mol"])
   t.append(["raffinate f'_B", g(x.productFractionB), "mol/mol"])
   t.append(["controlling section", x.controlling.rawValue, ""])
@@ -363,6 +436,30 @@ private func designTable(_ d: CutDesign, system: ExtractantSystem) -> Table {
   t.append(["purity raffinate", pct(d.purityAqueous), "%"])
   t.append(["recovery heavy group to organic", pct(d.recoveryOrganic), "%"])
   t.append(["recovery light group to raffinate", pct(d.recoveryAqueous), "%"])
+  t.append(["max stage element-balance residual", g(d.result.balanceResidual, 3), "mol/mol"])
+  return t
+}
+
+private func threeOutletTable(_ d: ThreeOutletDesign, system: ExtractantSystem) -> Table {
+  let r = d.request
+  func names(_ ix: [Int]) -> String { ix.map { r.elements[$0].symbol }.joined() }
+  var t = Table(title: "Three-outlet design (\(system.id); flows in mol RE per mol feed RE)", columns: ["quantity", "value", "unit"])
+  t.append(["groups light|middle|heavy", "\(names(r.lightIndices))|\(names(r.middleIndices))|\(names(r.heavyIndices))", ""])
+  t.append(["stages n + m", "\(r.extractionStages) + \(r.scrubStages)", "stages"])
+  t.append(["organic flow S", g(r.organicFlow), "mol/mol"])
+  t.append(["draw stage I", String(d.drawStage), "stage"])
+  t.append(["draw flow D", g(d.drawFlow), "mol/mol"])
+  t.append(["raffinate flow R", g(d.raffinateFlow), "mol/mol"])
+  t.append(["organic product P", g(d.organicProductFlow), "mol/mol"])
+  t.append(["scrub flow W", g(d.scrubFlow), "mol/mol"])
+  t.append(["feasible draw stages", d.feasibleDraws.map { String($0.stage) }.joined(separator: " "), "stage"])
+  t.append(["purity organic", pct(d.purityOrganic), "%"])
+  t.append(["purity raffinate", pct(d.purityAqueous), "%"])
+  t.append(["purity draw (middle group)", pct(d.purityDraw), "%"])
+  t.append(["recovery heavy group to organic", pct(d.recoveryOrganic), "%"])
+  t.append(["recovery light group to raffinate", pct(d.recoveryAqueous), "%"])
+  t.append(["recovery middle group to draw", pct(d.recoveryDraw), "%"])
+  t.append(["worst target margin", g(d.margin, 4), "log-odds"])
   t.append(["max stage element-balance residual", g(d.result.balanceResidual, 3), "mol/mol"])
   return t
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Reports
 import ScenarioFormat
+import ScenarioLink
 import SupplyChain
 
 /// `lodestone validate FILE… [--variant NAME] [--strict] [--format table|json|csv]`
@@ -33,9 +34,9 @@ struct Validate: ParsableCommand {
         sources[file] = text
         var d: Diagnostics
         if let variant {
-          d = ScenarioDecoder().decode(text: text, file: file, variant: variant).1
+          d = ScenarioLoader.load(text: text, file: file, variant: variant).diagnostics
         } else {
-          d = ScenarioDecoder().diagnoseWithVariants(text: text, file: file)
+          d = ScenarioLoader.diagnoseWithVariants(text: text, file: file)
         }
         if strict {
           d = Diagnostics(d.items.map { x in

@@ -112,4 +112,35 @@ import Testing
     #expect(a.status == 0)
     #expect(a.stdout == b.stdout)
   }
+
+  // YAML input files (issue 3): the same keys as the flags.
+  @Test func yamlSimulateMatchesFlags() throws {
+    let file = fixtureURL("separation/v2-simulate.yaml").path
+    let a = try runLodestone(["sx", "simulate", file, "--format", "csv"])
+    let b = try runLodestone([
+      "sx", "simulate", "--feed", "Gd:0.39,Eu:0.10,Sm:0.51", "--alpha", "Gd:2.8,Eu:2,Sm:1", "--extraction-stages", "18",
+      "--scrub-stages", "42", "--organic-flow", "2", "--scrub-flow", "1.7588", "--draw", "30:0.2492", "--format", "csv",
+    ])
+    #expect(a.status == 0, "\(a.stderr)")
+    #expect(a.stdout == b.stdout)
+    #expect(!a.stdout.isEmpty)
+  }
+
+  @Test func yamlThreeOutletDesign() throws {
+    // V2 from its specifications: the published draw stage is I = 30 (../shared/domain/separation.md).
+    let file = fixtureURL("separation/v2-three-outlet.yaml").path
+    let r = try runLodestone(["sx", "design", file, "--format", "csv"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("draw stage I,30,stage"), "\(r.stdout)")
+  }
+
+  @Test(arguments: [
+    ("bad-design.yaml", "bad-design.yaml:4:1: error[unknown-key]: Unknown key 'scrub-flw'. Valid keys: scrub-flow"),
+    ("bad-value.yaml", "bad-value.yaml:3:9: error[bad-value]: --purity-organic must be a purity in (0, 1)"),
+  ])
+  func yamlErrorsAreLocated(_ name: String, _ expected: String) throws {
+    let r = try runLodestone(["sx", "design", fixtureURL("separation/\(name)").path])
+    #expect(r.status == 65)
+    #expect(r.stderr.contains(expected), "\(r.stderr)")
+  }
 }

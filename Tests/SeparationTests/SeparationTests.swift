@@ -201,6 +201,38 @@ struct SplitMix64: RandomNumberGenerator {
     #expect(approx(r.sideDraws[0].total, 0.2492, rel: 1e-9))
     #expect(r.balanceResidual < 1e-10)
   }
+
+  /// The automatic design of V2 from its specifications alone (Gd ≥ 99.9 % organic, Sm ≥ 99.99 %
+  /// at 99.9 % recovery, Eu concentrate ≥ 40 %, S = 2.00, n = 18, m = 42) must choose a draw
+  /// the published stage I = 30 (exactly; it is the only feasible one at these counts) and a draw
+  /// D = 0.2492 ± 0.003 (the published flows are back-calculated from rounded recoveries; ours
+  /// is 0.2469), with every target met.
+  @Test func gdEuSmDesigned() throws {
+    let req = try ThreeOutletRequest(
+      elements: [.Gd, .Eu, .Sm], extractabilities: [2.8, 2.0, 1.0], feed: [0.39, 0.10, 0.51], firstMiddle: .Eu, firstHeavy: .Gd,
+      purityOrganic: 0.999, purityAqueous: 0.9999, recoveryAqueous: 0.999, purityDraw: 0.40, organicFlow: 2.0,
+      extractionStages: 18, scrubStages: 42)
+    let d = try designThreeOutlet(req)
+    #expect(d.drawStage == 30, "I = \(d.drawStage)")
+    #expect(abs(d.drawFlow - 0.2492) <= 0.003, "D = \(d.drawFlow)")
+    // R = f_Sm·Y/P = 0.51 × 0.999 / 0.9999 (hand).
+    #expect(approx(d.raffinateFlow, 0.51 * 0.999 / 0.9999, rel: 1e-12))
+    #expect(d.purityOrganic >= 0.999 - 1e-12)
+    #expect(d.purityAqueous >= 0.9999 - 1e-12)
+    #expect(d.purityDraw >= 0.40 - 1e-12)
+    #expect(d.recoveryAqueous >= 0.999 - 1e-12)
+    #expect(d.feasibleDraws.contains { $0.stage == 30 })
+    #expect(d.result.balanceResidual < 1e-10)
+  }
+
+  /// Too few stages for the same specifications: no draw stage or flow meets them (pinch).
+  @Test func gdEuSmTooShort() throws {
+    let req = try ThreeOutletRequest(
+      elements: [.Gd, .Eu, .Sm], extractabilities: [2.8, 2.0, 1.0], feed: [0.39, 0.10, 0.51], firstMiddle: .Eu, firstHeavy: .Gd,
+      purityOrganic: 0.999, purityAqueous: 0.9999, recoveryAqueous: 0.999, purityDraw: 0.40, organicFlow: 2.0,
+      extractionStages: 9, scrubStages: 21)
+    #expect(throws: SeparationError.self) { try designThreeOutlet(req) }
+  }
 }
 
 @Suite struct PropertyTests {
@@ -362,5 +394,121 @@ struct SplitMix64: RandomNumberGenerator {
     let tau = 1500.0
     let hand = c1.design.result.organicFlow.reduce(0, +) * c1.feed.total / 170 * tau
     #expect(approx(c1.organicInventory, hand, rel: 1e-12))
+  }
+}
+
+@Suite("Separation recovery targets") struct RecoveryTargetTests {
+  // Binary β = 2, f_A = 0.5. Purity 99.9 % and recovery 99.9 % of A: f′_A = 0.5·0.999/0.999 = 0.5,
+  // so the raffinate holds 0.5 − 0.5·0.001 = 0.4995 of B in 0.5: P_B = 0.999 (hand balance).
+  // Both recoveries Y_A = 0.99, Y_B = 0.999: f′_A = 0.5·0.99 + 0.5·0.001 = 0.4955,
+  // P_A = 0.495/0.4955 = 0.9989909, P_B = 0.4995/0.5045 = 0.9900892.
+  @Test("equivalent Xu purities follow from the group balance", arguments: [
+    (0.999 as Double?, nil as Double?, 0.999 as Double?, nil as Double?, 0.999, 0.999),
+    (nil, nil, 0.99, 0.999, 0.495 / 0.4955, 0.4995 / 0.5045),
+    (nil, 0.999, nil, 0.999, 1 - 0.5 * 0.001 / (1 - 0.4995 / 0.999), 0.999),
+  ])
+  func designPurities(_ pA: Double?, _ pB: Double?, _ yA: Double?, _ yB: Double?, _ eA: Double, _ eB: Double) throws {
+    let req = try CutRequest(
+      elements: [.Nd, .Pr], extractabilities: [2, 1], feed: [0.5, 0.5], firstHeavy: .Nd, purityOrganic: pA, purityAqueous: pB,
+      recoveryOrganic: yA, recoveryAqueous: yB)
+    let (a, b) = try req.designPurities()
+    #expect(abs(a - eA) < 1e-12, "\(a) vs \(eA)")
+    #expect(abs(b - eB) < 1e-12, "\(b) vs \(eB)")
+  }
+
+  @Test("a design with a purity and a recovery target meets both in the rigorous model")
+  func meetsRecovery() throws {
+    let req = try CutRequest(
+      elements: [.Nd, .Pr], extractabilities: [2, 1], feed: [0.5, 0.5], firstHeavy: .Nd, purityOrganic: 0.999, purityAqueous: nil,
+      recoveryOrganic: 0.999)
+    let d = try designCut(req)
+    #expect(d.purityOrganic >= 0.999 - 1e-12)
+    #expect(d.recoveryOrganic >= 0.999 - 1e-12)
+    // The refined total is the smallest with a feasible split, so (n, m − 1) misses a target.
+    let fewer = try CascadeSpec(
+      elements: [.Nd, .Pr], extractabilities: [2, 1], feed: [0.5, 0.5], extractionStages: d.extractionStages,
+      scrubStages: d.scrubStages - 1, organicFlow: d.xu.organicFlow, scrubFlow: d.xu.scrubFlow)
+    let r = try simulateCascade(fewer)
+    let okP = r.organicProduct.purity([0]) >= 0.999
+    let okY = r.recovery([0], in: r.organicProduct) >= 0.999
+    #expect(!(okP && okY))
+  }
+
+  @Test("fewer than two targets is refused")
+  func oneTarget() {
+    #expect(throws: SeparationError.self) {
+      try CutRequest(elements: [.Nd, .Pr], extractabilities: [2, 1], feed: [0.5, 0.5], firstHeavy: .Nd, purityOrganic: 0.999, purityAqueous: nil)
+    }
+  }
+}
+
+@Suite("Separation convergence over wide extractability ranges") struct WideRangeTests {
+  static let monazite: [Element] = [.La, .Ce, .Pr, .Nd, .Sm, .Eu, .Gd, .Tb, .Dy, .Y]
+
+  /// Checks a result against the independent mass balance: the three outlets add up to the feed
+  /// element by element (1e-10), every stage balances (1e-10) and Σx = 1 at every stage (1e-8).
+  func checkBalances(_ r: CascadeResult) {
+    #expect(r.balanceResidual < 1e-10, "\(r.balanceResidual)")
+    #expect(r.closureResidual < 1e-8, "\(r.closureResidual)")
+    for i in r.spec.elements.indices {
+      let out = r.outlets.reduce(0) { $0 + $1.elementFlows[i] }
+      #expect(abs(out - r.spec.feed[i]) < 1e-10, "\(r.spec.elements[i].symbol): \(out) vs \(r.spec.feed[i])")
+    }
+  }
+
+  /// All ten monazite elements with P507 factors (α = 1 … 10,349) at ≥ 100 + 100 stages with a
+  /// Pr|Nd cut's flows; a cold start overflows here and the solver continues in the spread.
+  @Test(arguments: [100, 150])
+  func monazite(_ n: Int) throws {
+    let alpha = try FactorTable.builtIn.system("p507-hcl").extractabilities(for: Self.monazite)
+    let spec = try CascadeSpec(
+      elements: Self.monazite, extractabilities: alpha, feed: SeparationFeeds.molesPerKilogramREO(SeparationFeeds.indianMonaziteREO),
+      extractionStages: n, scrubStages: n, organicFlow: 3.3, scrubFlow: 3.06)
+    let r = try simulateCascade(spec)
+    checkBalances(r)
+    // With S − W = 0.24 mol/mol of product and Nd…Y = 23.5 % of the feed moles, the organic
+    // product can hold no La or Ce worth counting: purity of Nd…Y above 99.99 %.
+    #expect(r.organicProduct.purity(Array(3..<10)) > 0.9999)
+  }
+
+  struct Case: CustomStringConvertible {
+    var alpha: [Double]
+    var feed: [Double]
+    var cut: Int
+    var description: String { "α=\(alpha.map { String(format: "%.3g", $0) }) cut at \(cut)" }
+  }
+
+  /// Six random feeds of 4–7 components with adjacent factors 1.3–3 (α up to ~700), seed 11;
+  /// each is cut between two random neighbours at Xu's optimum flows for 99 %/99 % key purities.
+  /// (Random ranges up to 10⁵ with 6–10 components still fail in 4 of 6 cases: docs/separation.md.)
+  static let cases: [Case] = {
+    var rng = SplitMix64(seed: 11)
+    return (0..<6).map { _ in
+      let k = Int.random(in: 4...7, using: &rng)
+      var a = [1.0]
+      for _ in 1..<k { a.append(a[a.count - 1] * Double.random(in: 1.3...3, using: &rng)) }
+      let f = (0..<k).map { _ in Double.random(in: 0.02...1, using: &rng) }
+      return Case(alpha: a, feed: f, cut: Int.random(in: 1..<k, using: &rng))
+    }
+  }()
+
+  /// Balances close at 20+20 … 80+80 and the worse key-group purity never falls as stages double.
+  @Test(arguments: cases)
+  func purityRisesWithStages(_ c: Case) throws {
+    let els = Array(Self.monazite.prefix(c.alpha.count))
+    let total = c.feed.reduce(0, +)
+    let fA = c.feed[c.cut...].reduce(0, +) / total
+    let beta = c.alpha[c.cut] / c.alpha[c.cut - 1]
+    let x = try xuDesign(XuDesignInput(beta: beta, feedFractionA: min(max(fA, 0.02), 0.98), purityA: 0.99, purityB: 0.99))
+    var last = 0.0
+    for n in [20, 40, 80] {
+      let r = try simulateCascade(
+        CascadeSpec(elements: els, extractabilities: c.alpha, feed: c.feed, extractionStages: n, scrubStages: n,
+                    organicFlow: x.organicFlow, scrubFlow: x.scrubFlow))
+      checkBalances(r)
+      let worse = min(r.organicProduct.purity(Array(c.cut..<els.count)), r.raffinate.purity(Array(0..<c.cut)))
+      #expect(worse >= last - 1e-12, "\(n)+\(n): \(worse) after \(last)")
+      last = worse
+    }
   }
 }
