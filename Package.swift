@@ -100,7 +100,7 @@ let package = Package(
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Optimization", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "EconomicsTests", dependencies: ["Economics", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "RiskTests", dependencies: ["Risk", "Simulation", "SupplyChain", "Quantities", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport", "Simulation"]),
     .testTarget(
       name: "LedgerTests",
       dependencies: [

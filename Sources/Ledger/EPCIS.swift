@@ -223,7 +223,7 @@ public enum EPCIS {
   }
 
   /// `YYYY-MM-DDTHH:MM:SS` (no zone) for seconds since 1970-01-01T00:00:00Z.
-  static func isoUTC(seconds: Int) -> String {
+  public static func isoUTC(seconds: Int) -> String {
     let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
     let rem = seconds - days * 86400
     let z = days + 719468

@@ -257,7 +257,8 @@ public struct LedgerState: Sendable {
         < (b.event.eventTime, b.record.recordedAt, b.record.chain, b.record.sequence)
     }
     var state = LedgerState()
-    for x in ordered { try state.apply(x.event, by: x.record.chain) }
+    // No copy per event: on a refusal the partial state is discarded with the error.
+    for x in ordered { try state.applyUnchecked(x.event, by: x.record.chain) }
     return state
   }
 }

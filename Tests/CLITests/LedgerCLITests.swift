@@ -1,4 +1,5 @@
 import Foundation
+import Simulation
 import TestSupport
 import Testing
 
@@ -123,25 +124,10 @@ struct LedgerCLITests {
     #expect(pg.stderr.contains("PostgreSQL store not linked") && !pg.stderr.contains("secret"), "\(pg.stderr)")
   }
 
-  /// SplitMix64: a small seeded generator, so the kill moments repeat run to run.
-  struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double {
-      range.lowerBound + (range.upperBound - range.lowerBound) * Double(next() >> 11) / Double(1 << 53)
-    }
-  }
-
   @Test("SIGKILL at 20 seeded moments: no committed event lost, no half event, the chain verifies")
   func killTest() throws {
     let dir = try temporaryDirectory("ledger-kill")
-    var rng = SplitMix64(state: 20_261_123)
+    var rng = SplitMix64(seed: 20_261_123)
     var lastAcknowledged: Int64 = 0
     for round in 1...20 {
       let p = Process()
@@ -152,7 +138,7 @@ struct LedgerCLITests {
       p.standardOutput = out
       p.standardError = FileHandle.nullDevice
       try p.run()
-      Thread.sleep(forTimeInterval: rng.uniform(0.15...0.9))
+      Thread.sleep(forTimeInterval: Double.random(in: 0.15...0.9, using: &rng))
       kill(p.processIdentifier, SIGKILL)
       p.waitUntilExit()
       #expect(p.terminationReason == .uncaughtSignal, "round \(round): the writer ended before it was killed")
