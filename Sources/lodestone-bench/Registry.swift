@@ -32,5 +32,6 @@ enum BenchmarkRegistry {
     optimizationBenchmark,
     separationBenchmark,
     planBenchmark,
+    ledgerBenchmark,
   ]
 }
