@@ -41,16 +41,19 @@ func solveWithCBCReader(_ text: String, format: ModelFileFormat) throws -> (stat
   defer { try? FileManager.default.removeItem(at: dir) }
   let url = dir.appendingPathComponent(format == .lp ? "model.lp" : "model.mps")
   try text.write(to: url, atomically: true, encoding: .utf8)
-  guard let cbc = Cbc_newModel() else { throw OptimizationError.solverFailure("Cbc_newModel") }
-  defer { Cbc_deleteModel(cbc) }
-  Cbc_setLogLevel(cbc, 0)
-  let read = format == .lp ? Cbc_readLp(cbc, url.path) : Cbc_readMps(cbc, url.path)
-  guard read == 0 else { return (read, .nan, 0, 0) }
-  // CoinMpsIO 1.17 prints "MAX found after OBJSENSE - Coin ignores" and reads every MPS file
-  // as minimisation (HiGHS, Gurobi and CPLEX honour the section), so apply the sense the file declares.
-  if format != .lp && text.contains("\nOBJSENSE\n    MAX\n") { Cbc_setObjSense(cbc, -1) }
-  _ = Cbc_solve(cbc)
-  return (Cbc_isProvenOptimal(cbc) != 0 ? 0 : -1, Cbc_getObjValue(cbc), Cbc_getNumCols(cbc), Cbc_getNumRows(cbc))
+  // COIN-OR's C interfaces share global tables: hold the lock other solves take.
+  return try withCOINLock { () throws -> (status: Int32, objective: Double, columns: Int32, rows: Int32) in
+    guard let cbc = Cbc_newModel() else { throw OptimizationError.solverFailure("Cbc_newModel") }
+    defer { Cbc_deleteModel(cbc) }
+    Cbc_setLogLevel(cbc, 0)
+    let read = format == .lp ? Cbc_readLp(cbc, url.path) : Cbc_readMps(cbc, url.path)
+    guard read == 0 else { return (read, .nan, 0, 0) }
+    // CoinMpsIO 1.17 prints "MAX found after OBJSENSE - Coin ignores" and reads every MPS file
+    // as minimisation (HiGHS, Gurobi and CPLEX honour the section), so apply the sense the file declares.
+    if format != .lp && text.contains("\nOBJSENSE\n    MAX\n") { Cbc_setObjSense(cbc, -1) }
+    _ = Cbc_solve(cbc)
+    return (Cbc_isProvenOptimal(cbc) != 0 ? 0 : -1, Cbc_getObjValue(cbc), Cbc_getNumCols(cbc), Cbc_getNumRows(cbc))
+  }
 }
 
 extension OptimizationTests {
