@@ -19,6 +19,8 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
   ],
   targets: [
     // Units and dimensioned quantities; parses "450 t/yr". Leaf.
@@ -56,6 +58,12 @@ let package = Package(
     .target(name: "Economics", dependencies: ["SupplyChain", "Simulation"]),
     // The tolling ledger: lots, EPCIS events, hash chains, access, reconciliation, and the store contract.
     .target(name: "Ledger", dependencies: ["SupplyChain", "Chemistry", "Quantities"]),
+    // The ledger's PostgreSQL store (an I/O target: network): `PostgresStore` for `postgres://` URLs.
+    .target(
+      name: "LedgerPostgres",
+      dependencies: [
+        "Ledger", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+      ]),
     // Tables, CSV/JSON, SVG charts, and the report builders of each capability.
     .target(
       name: "Reports",
@@ -76,7 +84,7 @@ let package = Package(
       name: "lodestone-bench",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
-        "Separation", "Magnets", "QualityControl", "Reports", "Risk",
+        "Separation", "Magnets", "QualityControl", "Reports", "Risk", "Ledger", "LedgerPostgres",
       ]),
     // Test helpers (not API): approx-equal, fixtures, golden files, running the CLI.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -94,5 +102,6 @@ let package = Package(
     .testTarget(name: "EconomicsTests", dependencies: ["Economics", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "RiskTests", dependencies: ["Risk", "Simulation", "SupplyChain", "Quantities", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    .testTarget(name: "LedgerPostgresTests", dependencies: ["LedgerPostgres", "Ledger", "TestSupport"]),
   ]
 )
