@@ -8,6 +8,7 @@
 // previous hash against it. Writers of the same chain therefore run one after another; a writer
 // that built its record on a stale head gets `StoreError.chainConflict` and nothing is written.
 // UNIQUE(chain, sequence) and UNIQUE(event_id) back the check up inside the database.
+import Foundation
 import Ledger
 import Logging
 import PostgresNIO
@@ -110,11 +111,11 @@ public final class PostgresStore: LedgerStore {
     let lockKey = "lodestone.migrate." + (schema ?? "")
     return try await transaction { conn, logger in
       // Serialise concurrent migrators of the same schema.
-      try await conn.query("SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
+      try await conn.exec("SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
       if let schema {  // a plain identifier (checked by PostgresURL), so safe to splice
-        try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+        try await conn.exec(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
       }
-      try await conn.query(
+      try await conn.exec(
         """
         CREATE TABLE IF NOT EXISTS schema_migrations (
           version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
@@ -131,9 +132,9 @@ public final class PostgresStore: LedgerStore {
       }
       for version in (found + 1)..<(supported + 1) {
         for statement in Self.migrations[version - 1] {
-          try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+          try await conn.exec(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
-        try await conn.query("INSERT INTO schema_migrations (version) VALUES (\(version))", logger: logger)
+        try await conn.exec("INSERT INTO schema_migrations (version) VALUES (\(version))", logger: logger)
       }
       return supported
     }
@@ -182,9 +183,9 @@ public final class PostgresStore: LedgerStore {
     let chainNames = firstOf.keys.sorted()
     let firsts = chainNames.compactMap { firstOf[$0] }
     try await transaction { conn, logger in
-      try await conn.query(
+      try await conn.exec(
         "INSERT INTO chains (chain) SELECT unnest(\(chainNames)::text[]) ON CONFLICT DO NOTHING", logger: logger)
-      try await conn.query(
+      try await conn.exec(
         #"SELECT chain FROM chains WHERE chain = ANY(\#(chainNames)::text[]) ORDER BY chain COLLATE "C" FOR UPDATE"#,
         logger: logger)
       var heads: [String: (Int64, String)] = [:]
@@ -203,7 +204,7 @@ public final class PostgresStore: LedgerStore {
             chain: first.chain, expectedSequence: first.sequence, headSequence: headSequence)
         }
       }
-      try await conn.query(
+      try await conn.exec(
         """
         INSERT INTO events (chain, sequence, event_id, recorded_at, body, previous_hash, hash)
         SELECT * FROM unnest(\(records.map(\.chain))::text[], \(records.map(\.sequence))::int8[],
@@ -268,7 +269,7 @@ public final class PostgresStore: LedgerStore {
 
   public func logAccess(_ r: AccessRecord) async throws {
     try await connection { conn, logger in
-      _ = try await conn.query(
+      try await conn.exec(
         """
         INSERT INTO access_log (at, organisation, role, action, target, allowed, reason)
         VALUES (\(r.at), \(r.organisation), \(r.role), \(r.action), \(r.target), \(r.allowed), \(r.reason))
@@ -294,7 +295,7 @@ public final class PostgresStore: LedgerStore {
 
   public func putDocument(_ d: StoredDocument) async throws {
     try await connection { conn, logger in
-      _ = try await conn.query(
+      try await conn.exec(
         """
         INSERT INTO documents (kind, name, body, stored_at) VALUES (\(d.kind), \(d.name), \(d.body), \(d.storedAt))
         ON CONFLICT (kind, name) DO UPDATE SET body = EXCLUDED.body, stored_at = EXCLUDED.stored_at
@@ -328,7 +329,7 @@ public final class PostgresStore: LedgerStore {
   /// with the tables the way someone with database access could.
   public func _executeUnchecked(_ sql: String) async throws {
     try await connection { conn, logger in
-      _ = try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+      try await conn.exec(PostgresQuery(unsafeSQL: sql), logger: logger)
     }
   }
 
@@ -382,10 +383,10 @@ public final class PostgresStore: LedgerStore {
     _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> R
   ) async throws -> R {
     try await connection { conn, logger in
-      try await conn.query("BEGIN", logger: logger)
+      try await conn.exec("BEGIN", logger: logger)
       do {
         let value = try await body(conn, logger)
-        try await conn.query("COMMIT", logger: logger)
+        try await conn.exec("COMMIT", logger: logger)
         return value
       } catch {
         _ = try? await conn.query("ROLLBACK", logger: logger)
@@ -401,6 +402,14 @@ public final class PostgresStore: LedgerStore {
       if state == "23505" {  // unique_violation
         if info[.constraintName] == "events_event_id_key" {
           return StoreError.duplicateEvent(eventID: Self.keyValue(info[.detail]) ?? "(unknown)")
+        }
+        // Not reachable while appends hold the chain's lock; kept so a writer that bypassed it
+        // still sees a conflict rather than a server error.
+        if info[.constraintName] == "events_chain_sequence_key", let key = Self.keyValue(info[.detail]),
+          let comma = key.range(of: ", ", options: .backwards), let sequence = Int64(key[comma.upperBound...])
+        {
+          return StoreError.chainConflict(
+            chain: String(key[..<comma.lowerBound]), expectedSequence: sequence, headSequence: sequence)
         }
       }
     }
@@ -505,6 +514,13 @@ public final class PostgresStore: LedgerStore {
     } catch {
       throw StoreError.unavailable(location: url.location, reason: reason(error))
     }
+  }
+}
+
+extension PostgresConnection {
+  /// Runs a statement and reads its result to the end before returning.
+  fileprivate func exec(_ query: PostgresQuery, logger: Logger) async throws {
+    for try await _ in try await self.query(query, logger: logger) {}
   }
 }
 
