@@ -21,6 +21,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
   ],
   targets: [
     // Units and dimensioned quantities; parses "450 t/yr". Leaf.
@@ -57,7 +59,11 @@ let package = Package(
     // Prices, value added, import bills, NPV/IRR/payback, concentration and CRMA benchmark.
     .target(name: "Economics", dependencies: ["SupplyChain", "Simulation"]),
     // The tolling ledger: lots, EPCIS events, hash chains, access, reconciliation, and the store contract.
-    .target(name: "Ledger", dependencies: ["SupplyChain", "Chemistry", "Quantities"]),
+    .target(
+      name: "Ledger",
+      dependencies: ["SupplyChain", "Chemistry", "Quantities", .product(name: "Crypto", package: "swift-crypto")]),
+    // The ledger's embedded store: one SQLite file through GRDB (an I/O target).
+    .target(name: "LedgerSQLite", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
     // The ledger's PostgreSQL store (an I/O target: network): `PostgresStore` for `postgres://` URLs.
     .target(
       name: "LedgerPostgres",
@@ -77,6 +83,7 @@ let package = Package(
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
         "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning",
+        "Ledger", "LedgerSQLite", "LedgerPostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (run with `swift run -c release lodestone-bench`).
@@ -84,7 +91,7 @@ let package = Package(
       name: "lodestone-bench",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
-        "Separation", "Magnets", "QualityControl", "Reports", "Risk", "Ledger", "LedgerPostgres",
+        "Separation", "Magnets", "QualityControl", "Reports", "Risk", "Ledger", "LedgerSQLite", "LedgerPostgres",
       ]),
     // Test helpers (not API): approx-equal, fixtures, golden files, running the CLI.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -101,7 +108,13 @@ let package = Package(
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Optimization", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "EconomicsTests", dependencies: ["Economics", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "RiskTests", dependencies: ["Risk", "Simulation", "SupplyChain", "Quantities", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport", "Simulation"]),
+    .testTarget(
+      name: "LedgerTests",
+      dependencies: [
+        "Ledger", "LedgerSQLite", "LedgerPostgres", "SupplyChain", "ScenarioFormat", "Chemistry", "Quantities", "TestSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(name: "LedgerPostgresTests", dependencies: ["LedgerPostgres", "Ledger", "TestSupport"]),
   ]
 )

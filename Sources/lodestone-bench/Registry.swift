@@ -31,6 +31,7 @@ enum BenchmarkRegistry {
     magnetsBenchmark,
     optimizationBenchmark,
     separationBenchmark,
+    ledgerBenchmark,
     ledgerPostgresBenchmark,
   ]
 }
