@@ -168,7 +168,7 @@ public final class PostgresStore: LedgerStore {
       throw StoreError.duplicateEvent(eventID: r.eventID)
     }
     // Within the batch, each chain's records must follow on.
-    var firstOf: [String: EventRecord] = [:]
+    var firsts: [EventRecord] = []  // each chain's first record, in batch order
     var lastOf: [String: EventRecord] = [:]
     for r in records {
       if let last = lastOf[r.chain] {
@@ -176,12 +176,12 @@ public final class PostgresStore: LedgerStore {
           throw StoreError.chainConflict(chain: r.chain, expectedSequence: r.sequence, headSequence: last.sequence)
         }
       } else {
-        firstOf[r.chain] = r
+        firsts.append(r)
       }
       lastOf[r.chain] = r
     }
-    let chainNames = firstOf.keys.sorted()
-    let firsts = chainNames.compactMap { firstOf[$0] }
+    let chainNames = firsts.map(\.chain).sorted()  // lock order
+    let firstRecords = firsts
     try await transaction { conn, logger in
       try await conn.exec(
         "INSERT INTO chains (chain) SELECT unnest(\(chainNames)::text[]) ON CONFLICT DO NOTHING", logger: logger)
@@ -197,7 +197,7 @@ public final class PostgresStore: LedgerStore {
       ).decode((String, Int64, String).self) {
         heads[chain] = (sequence, hash)
       }
-      for first in firsts {
+      for first in firstRecords {
         let (headSequence, headHash) = heads[first.chain] ?? (0, String(repeating: "0", count: 64))
         guard first.sequence == headSequence + 1, first.previousHash == headHash else {
           throw StoreError.chainConflict(

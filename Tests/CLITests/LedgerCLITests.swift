@@ -119,9 +119,16 @@ struct LedgerCLITests {
       stdin: #"{"type":"TransformationEvent","eventID":"t1","eventTime":"2027-01-02T00:00:00Z","inputQuantityList":[{"epcClass":"urn:lodestone:lot:ox","quantity":1500}],"lodestone:lots":[{"id":"m","material":"ndfeb-n","quantity":10,"assay":{"Nd":0.24}}]}"#)
     #expect(over.status == 65)
     #expect(over.stderr.contains("takes 1500 kg from lot 'ox', which holds 1000 kg"), "\(over.stderr)")
-    let pg = try runLodestone(["ledger", "balance", "--db", "postgres://u:secret@localhost/x", "--as", "irel:viewer"], in: dir)
-    #expect(pg.status == 65)
-    #expect(pg.stderr.contains("PostgreSQL store not linked") && !pg.stderr.contains("secret"), "\(pg.stderr)")
+    // A malformed PostgreSQL URL is a usage error; an unreachable server a data error; neither shows the password.
+    let pg = try runLodestone(["ledger", "balance", "--db", "postgres://u:secret@localhost:99999/x", "--as", "irel:viewer"], in: dir)
+    #expect(pg.status == 64)
+    #expect(pg.stderr.contains("has port '99999'") && !pg.stderr.contains("secret"), "\(pg.stderr)")
+    let down = try runLodestone(
+      ["ledger", "balance", "--db", "postgres://u:secret@127.0.0.1:1/x?connect_timeout=5", "--as", "irel:viewer"], in: dir)
+    #expect(down.status == 65)
+    #expect(
+      down.stderr.contains("cannot open ledger database postgres://u@127.0.0.1:1/x") && !down.stderr.contains("secret"),
+      "\(down.stderr)")
   }
 
   @Test("SIGKILL at 20 seeded moments: no committed event lost, no half event, the chain verifies")

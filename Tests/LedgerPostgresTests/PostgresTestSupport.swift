@@ -2,30 +2,21 @@ import Foundation
 import Ledger
 import LedgerPostgres
 import Testing
+import TestSupport
 
-/// The test server: `LODESTONE_TEST_POSTGRES_URL` (scripts/test starts one with scripts/postgres).
+/// The test server (TestSupport's `PostgresTestServer`), with the skip reason as a test comment.
 enum TestServer {
-  static let url: String? = {
-    let v = ProcessInfo.processInfo.environment["LODESTONE_TEST_POSTGRES_URL"] ?? ""
-    return v.isEmpty ? nil : v
-  }()
-  /// `LODESTONE_REQUIRE_POSTGRES=1` (set by scripts/test, hence CI): a missing server fails the tests.
-  static let required = ProcessInfo.processInfo.environment["LODESTONE_REQUIRE_POSTGRES"] == "1"
-  /// Tests that need the server run when it is configured, or when it is required (and then fail).
-  static let enabled = url != nil || required
-  static let why: Comment =
-    "needs PostgreSQL: set LODESTONE_TEST_POSTGRES_URL (scripts/postgres starts a throwaway server and prints it)"
+  static let url = PostgresTestServer.url
+  static let enabled = PostgresTestServer.enabled
+  static let why = Comment(rawValue: PostgresTestServer.skipReason)
 }
 
-/// A new schema name, so tests run in parallel on one database without seeing each other.
-func freshSchemaName() -> String {
-  "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-}
+func freshSchemaName() -> String { PostgresTestServer.freshSchemaName() }
 
 /// The test server's URL with a fresh schema, or nil (and a recorded failure) when it is not configured.
 func freshSchemaURL() throws -> PostgresURL? {
   guard let text = TestServer.url else {
-    Issue.record("LODESTONE_REQUIRE_POSTGRES=1 but LODESTONE_TEST_POSTGRES_URL is not set")
+    Issue.record(Comment(rawValue: PostgresTestServer.missingMessage))
     return nil
   }
   var url = try PostgresURL(text)
