@@ -354,7 +354,7 @@ public final class PostgresStore: LedgerStore {
           }
         }
         group.addTask {
-          try await Task.sleep(for: .seconds(timeout))
+          try await patientSleep(seconds: timeout)
           return leased.isSet ? .leasedInTime : .timedOut
         }
         while let outcome = try await group.next() {
@@ -498,7 +498,7 @@ public final class PostgresStore: LedgerStore {
           return true
         }
         group.addTask {
-          try await Task.sleep(for: .seconds(timeout))
+          try await patientSleep(seconds: timeout)
           return false
         }
         let connected = try await group.next() ?? false
@@ -521,6 +521,21 @@ extension PostgresConnection {
   /// Runs a statement and reads its result to the end before returning.
   fileprivate func exec(_ query: PostgresQuery, logger: Logger) async throws {
     for try await _ in try await self.query(query, logger: logger) {}
+  }
+}
+
+/// Sleeps until `seconds` have passed during which this process could run. A 100 ms step that
+/// took over a second means the task was starved (a loaded machine, a thread pool blocked by
+/// someone else) rather than the server being slow, so it counts as 100 ms: a timeout then fires
+/// only when the server really kept us waiting.
+func patientSleep(seconds: Double) async throws {
+  let step = Duration.milliseconds(100)
+  var counted = Duration.zero
+  while counted < .seconds(seconds) {
+    let start = ContinuousClock.now
+    try await Task.sleep(for: step)
+    let took = ContinuousClock.now - start
+    counted += took > .seconds(1) ? step : took
   }
 }
 

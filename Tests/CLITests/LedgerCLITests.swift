@@ -131,15 +131,26 @@ struct LedgerCLITests {
       "\(down.stderr)")
   }
 
-  @Test("SIGKILL at 20 seeded moments: no committed event lost, no half event, the chain verifies")
-  func killTest() throws {
+  @Test(
+    "SIGKILL at 20 seeded moments: no committed event lost, no half event, the chain verifies",
+    arguments: PostgresTestServer.enabled ? ["sqlite", "postgres"] : ["sqlite"])
+  func killTest(store: String) throws {
     let dir = try temporaryDirectory("ledger-kill")
+    var db = "ledger.db"
+    if store == "postgres" {
+      // The test server, in a schema of its own.
+      guard let url = PostgresTestServer.url else {
+        Issue.record(Comment(rawValue: PostgresTestServer.missingMessage))
+        return
+      }
+      db = url + (url.contains("?") ? "&" : "?") + "schema=" + PostgresTestServer.freshSchemaName("kill_")
+    }
     var rng = SplitMix64(seed: 20_261_123)
     var lastAcknowledged: Int64 = 0
     for round in 1...20 {
       let p = Process()
       p.executableURL = lodestoneBinary()
-      p.arguments = ["ledger", "stress-writer", "--db", "ledger.db"]
+      p.arguments = ["ledger", "stress-writer", "--db", db]
       p.currentDirectoryURL = dir
       let out = Pipe()
       p.standardOutput = out
@@ -153,9 +164,9 @@ struct LedgerCLITests {
       // Only whole lines are acknowledgements (a line cut by the kill is not).
       let acks = printed.split(separator: "\n", omittingEmptySubsequences: false).dropLast().compactMap { Int64($0) }
       if let a = acks.last { lastAcknowledged = a }
-      let v = try runLodestone(["ledger", "verify", "--db", "ledger.db", "--as", "audit:auditor"], in: dir)
+      let v = try runLodestone(["ledger", "verify", "--db", db, "--as", "audit:auditor"], in: dir)
       #expect(v.status == 0, "round \(round): \(v.stdout) \(v.stderr)")
-      let info = try runLodestone(["ledger", "init", "--db", "ledger.db", "--as", "audit:admin", "--format", "csv"], in: dir)
+      let info = try runLodestone(["ledger", "init", "--db", db, "--as", "audit:admin", "--format", "csv"], in: dir)
       let stored = Int64(csvRows(info.stdout).first?["records"] ?? "") ?? -1
       #expect(stored >= lastAcknowledged, "round \(round): \(stored) stored < \(lastAcknowledged) acknowledged")
     }
