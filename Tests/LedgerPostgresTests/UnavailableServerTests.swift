@@ -27,11 +27,12 @@ import Testing
 
   /// A peer that accepts the TCP connection and then never answers (a hung server, a firewall
   /// black hole): opening gives up after `connect_timeout` (1 s here) instead of waiting for ever.
-  @Test func silentServerTimesOut() async throws {
+  /// The time limit only guards against a hang; the suite's other tests can starve this one of
+  /// threads for a minute or more, so no wall-clock figure is asserted.
+  @Test(.timeLimit(.minutes(10))) func silentServerTimesOut() async throws {
     let (fd, port) = try listeningSocket(backlog: true)
     defer { close(fd) }
     let url = try PostgresURL("postgres://irel:hunter2@127.0.0.1:\(port)/ledger?connect_timeout=1")
-    let start = ContinuousClock.now
     do {
       _ = try await PostgresStore.open(url)
       Issue.record("opened a store on a server that never answers")
@@ -40,8 +41,6 @@ import Testing
       // Either postgres-nio's own connect timeout or the store's deadline ends it; both name the 1 s.
       #expect(reason.contains("within 1 s") || reason.contains("Connect timeout (1 s)"), "\(reason)")
     }
-    // Generous bound: 1 s timeout plus scheduling; a hang would be unbounded.
-    #expect(ContinuousClock.now - start < .seconds(30))
   }
 }
 
