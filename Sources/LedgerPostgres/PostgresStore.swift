@@ -81,6 +81,38 @@ public final class PostgresStore: LedgerStore {
         CONSTRAINT events_event_id_key UNIQUE (event_id)
       )
       """#,
+      // Appends in one statement: lock each chain's row (sorted: no deadlocks), check each chain's
+      // first record against the real head (in batch order), insert. Each statement of a
+      // plpgsql function sees what was committed before it ran, so after waiting for the lock the
+      // head read is current. A conflict raises SQLSTATE LD001 with "chain\nsequence\nhead".
+      #"""
+      CREATE FUNCTION lodestone_append(
+        p_chain text[], p_sequence int8[], p_event_id text[], p_recorded_at text[], p_body text[],
+        p_previous_hash text[], p_hash text[]) RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE
+        head_seq int8;
+        head_hash text;
+      BEGIN
+        INSERT INTO chains (chain) SELECT DISTINCT c FROM unnest(p_chain) AS c ORDER BY 1 ON CONFLICT DO NOTHING;
+        PERFORM 1 FROM chains WHERE chain = ANY(p_chain) ORDER BY chain FOR UPDATE;
+        FOR i IN 1..coalesce(array_length(p_chain, 1), 0) LOOP
+          CONTINUE WHEN p_chain[i] = ANY(p_chain[1:i-1]);
+          SELECT sequence, hash INTO head_seq, head_hash FROM events
+            WHERE chain = p_chain[i] ORDER BY sequence DESC LIMIT 1;
+          IF NOT FOUND THEN
+            head_seq := 0;
+            head_hash := repeat('0', 64);
+          END IF;
+          IF p_sequence[i] <> head_seq + 1 OR p_previous_hash[i] <> head_hash THEN
+            RAISE EXCEPTION 'chain % moved on', p_chain[i] USING ERRCODE = 'LD001',
+              DETAIL = p_chain[i] || E'\n' || p_sequence[i] || E'\n' || head_seq;
+          END IF;
+        END LOOP;
+        INSERT INTO events (chain, sequence, event_id, recorded_at, body, previous_hash, hash)
+          SELECT * FROM unnest(p_chain, p_sequence, p_event_id, p_recorded_at, p_body, p_previous_hash, p_hash);
+      END
+      $$
+      """#,
       #"""
       CREATE TABLE access_log (
         id BIGSERIAL PRIMARY KEY,
@@ -180,34 +212,13 @@ public final class PostgresStore: LedgerStore {
       }
       lastOf[r.chain] = r
     }
-    let chainNames = firsts.map(\.chain).sorted()  // lock order
-    let firstRecords = firsts
-    try await transaction { conn, logger in
-      try await conn.exec(
-        "INSERT INTO chains (chain) SELECT unnest(\(chainNames)::text[]) ON CONFLICT DO NOTHING", logger: logger)
-      try await conn.exec(
-        #"SELECT chain FROM chains WHERE chain = ANY(\#(chainNames)::text[]) ORDER BY chain COLLATE "C" FOR UPDATE"#,
-        logger: logger)
-      var heads: [String: (Int64, String)] = [:]
-      for try await (chain, sequence, hash) in try await conn.query(
-        """
-        SELECT DISTINCT ON (chain) chain, sequence, hash FROM events
-        WHERE chain = ANY(\(chainNames)::text[]) ORDER BY chain, sequence DESC
-        """, logger: logger
-      ).decode((String, Int64, String).self) {
-        heads[chain] = (sequence, hash)
-      }
-      for first in firstRecords {
-        let (headSequence, headHash) = heads[first.chain] ?? (0, String(repeating: "0", count: 64))
-        guard first.sequence == headSequence + 1, first.previousHash == headHash else {
-          throw StoreError.chainConflict(
-            chain: first.chain, expectedSequence: first.sequence, headSequence: headSequence)
-        }
-      }
+    // One statement, hence one round trip and its own transaction: lodestone_append locks,
+    // checks and inserts (see the migration).
+    _ = firsts
+    try await connection { conn, logger in
       try await conn.exec(
         """
-        INSERT INTO events (chain, sequence, event_id, recorded_at, body, previous_hash, hash)
-        SELECT * FROM unnest(\(records.map(\.chain))::text[], \(records.map(\.sequence))::int8[],
+        SELECT lodestone_append(\(records.map(\.chain))::text[], \(records.map(\.sequence))::int8[],
           \(records.map(\.eventID))::text[], \(records.map(\.recordedAt))::text[], \(records.map(\.body))::text[],
           \(records.map(\.previousHash))::text[], \(records.map(\.hash))::text[])
         """, logger: logger)
@@ -399,6 +410,12 @@ public final class PostgresStore: LedgerStore {
   private func mapError(_ error: any Error) -> any Error {
     if error is StoreError { return error }
     if let e = error as? PSQLError, let info = e.serverInfo, let state = info[.sqlState] {
+      if state == "LD001", let detail = info[.detail] {  // raised by lodestone_append
+        let parts = detail.split(separator: "\n", omittingEmptySubsequences: false)
+        if parts.count == 3, let expected = Int64(parts[1]), let head = Int64(parts[2]) {
+          return StoreError.chainConflict(chain: String(parts[0]), expectedSequence: expected, headSequence: head)
+        }
+      }
       if state == "23505" {  // unique_violation
         if info[.constraintName] == "events_event_id_key" {
           return StoreError.duplicateEvent(eventID: Self.keyValue(info[.detail]) ?? "(unknown)")
