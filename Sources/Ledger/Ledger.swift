@@ -61,12 +61,32 @@ public enum RecordHash {
   public static let genesis = String(repeating: "0", count: 64)
 }
 
+/// Decoded events keyed by their stored body, so repeated replays do not parse JSON again.
+/// A body is the event's exact bytes, so an edited body is a different key and is decoded anew.
+final class EventCache: @unchecked Sendable {
+  private let lock = NSLock()
+  private var events: [String: LedgerEvent] = [:]
+
+  func event(_ r: EventRecord) throws -> LedgerEvent {
+    lock.lock()
+    let hit = events[r.body]
+    lock.unlock()
+    if let hit { return hit }
+    let e = try EPCIS.event(try JSONParser.parse(r.body, source: "\(r.chain) #\(r.sequence)"), at: "\(r.chain) #\(r.sequence)")
+    lock.lock()
+    events[r.body] = e
+    lock.unlock()
+    return e
+  }
+}
+
 /// The ledger over one store. Every call is made on behalf of an `Actor`, checked against
 /// the role matrix and written to the access log, allowed or denied.
 public struct Ledger: Sendable {
   public let store: any LedgerStore
   /// The current time as ISO 8601 UTC (injected so tests are repeatable).
   public let now: @Sendable () -> String
+  private let cache = EventCache()
 
   public init(store: any LedgerStore, now: @escaping @Sendable () -> String) {
     self.store = store
@@ -94,9 +114,7 @@ public struct Ledger: Sendable {
 
   /// Every stored record with its decoded event.
   public func loadEvents() async throws -> [(record: EventRecord, event: LedgerEvent)] {
-    try await store.records(chain: nil).map { r in
-      (r, try EPCIS.event(try JSONParser.parse(r.body, source: "\(r.chain) #\(r.sequence)"), at: "\(r.chain) #\(r.sequence)"))
-    }
+    try await store.records(chain: nil).map { r in (r, try cache.event(r)) }
   }
 
   /// The state after replaying every accepted event (all organisations; callers filter by visibility).

@@ -100,7 +100,8 @@ public final class SQLiteStore: LedgerStore, @unchecked Sendable {
           throw StoreError.schemaTooNew(location: location, found: found, supported: Self.supportedSchemaVersion)
         }
       }
-      try await migrator.asyncMigrate(pool) { _ in }
+      // Synchronous on purpose: it returns once every migration has committed.
+      try migrator.migrate(pool)
       return try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
     }
   }
