@@ -27,8 +27,7 @@ struct PostgresStoreTests {
   }
 
   @Test func unknownDatabaseIsUnavailableWithTheServersReason() async throws {
-    guard let text = TestServer.url else { return }
-    var url = try PostgresURL(text)
+    guard var url = try freshSchemaURL() else { return }
     url.database = "no_such_db_\(freshSchemaName())"
     do {
       _ = try await PostgresStore.open(url)
