@@ -19,6 +19,8 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
   ],
@@ -64,6 +66,12 @@ let package = Package(
       dependencies: ["SupplyChain", "Chemistry", "Quantities", .product(name: "Crypto", package: "swift-crypto")]),
     // The ledger's embedded store: one SQLite file through GRDB (an I/O target).
     .target(name: "LedgerSQLite", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
+    // The ledger's PostgreSQL store (an I/O target: network): `PostgresStore` for `postgres://` URLs.
+    .target(
+      name: "LedgerPostgres",
+      dependencies: [
+        "Ledger", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+      ]),
     // Tables, CSV/JSON, SVG charts, and the report builders of each capability.
     .target(
       name: "Reports",
@@ -77,7 +85,7 @@ let package = Package(
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
         "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning", "ScenarioLink",
-        "Ledger", "LedgerSQLite",
+        "Ledger", "LedgerSQLite", "LedgerPostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (run with `swift run -c release lodestone-bench`).
@@ -86,6 +94,7 @@ let package = Package(
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
         "Separation", "Magnets", "QualityControl", "Reports", "Risk", "Planning", "Ledger", "LedgerSQLite",
+        "LedgerPostgres",
       ]),
     // Test helpers (not API): approx-equal, fixtures, golden files, running the CLI.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -109,8 +118,9 @@ let package = Package(
     .testTarget(
       name: "LedgerTests",
       dependencies: [
-        "Ledger", "LedgerSQLite", "SupplyChain", "ScenarioFormat", "Chemistry", "Quantities", "TestSupport",
+        "Ledger", "LedgerSQLite", "LedgerPostgres", "SupplyChain", "ScenarioFormat", "Chemistry", "Quantities", "TestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
+    .testTarget(name: "LedgerPostgresTests", dependencies: ["LedgerPostgres", "Ledger", "TestSupport"]),
   ]
 )

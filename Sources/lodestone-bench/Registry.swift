@@ -33,5 +33,6 @@ enum BenchmarkRegistry {
     separationBenchmark,
     planBenchmark,
     ledgerBenchmark,
+    ledgerPostgresBenchmark,
   ]
 }

@@ -1,4 +1,6 @@
+import ArgumentParser
 import Ledger
+import LedgerPostgres
 import LedgerSQLite
 
 /// Opens the ledger store named by `--db`: `postgres://…` selects PostgreSQL, `sqlite:PATH`
@@ -7,8 +9,7 @@ func openLedgerStore(_ location: String) async throws -> any LedgerStore {
   let store: any LedgerStore
   switch location {
   case let l where l.hasPrefix("postgres://") || l.hasPrefix("postgresql://"):
-    throw DataError(
-      "--db \(l.split(separator: "@").last.map { "postgres://…@" + $0 } ?? "postgres://…"): PostgreSQL store not linked in this build; use an SQLite path.")
+    do { store = try await PostgresStore.open(l) } catch let e as PostgresURLError { throw ValidationError("--db: \(e)") }
   case let l where l.hasPrefix("sqlite:"):
     store = try SQLiteStore(path: String(l.dropFirst("sqlite:".count)))
   default:

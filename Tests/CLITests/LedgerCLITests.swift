@@ -119,20 +119,38 @@ struct LedgerCLITests {
       stdin: #"{"type":"TransformationEvent","eventID":"t1","eventTime":"2027-01-02T00:00:00Z","inputQuantityList":[{"epcClass":"urn:lodestone:lot:ox","quantity":1500}],"lodestone:lots":[{"id":"m","material":"ndfeb-n","quantity":10,"assay":{"Nd":0.24}}]}"#)
     #expect(over.status == 65)
     #expect(over.stderr.contains("takes 1500 kg from lot 'ox', which holds 1000 kg"), "\(over.stderr)")
-    let pg = try runLodestone(["ledger", "balance", "--db", "postgres://u:secret@localhost/x", "--as", "irel:viewer"], in: dir)
-    #expect(pg.status == 65)
-    #expect(pg.stderr.contains("PostgreSQL store not linked") && !pg.stderr.contains("secret"), "\(pg.stderr)")
+    // A malformed PostgreSQL URL is a usage error; an unreachable server a data error; neither shows the password.
+    let pg = try runLodestone(["ledger", "balance", "--db", "postgres://u:secret@localhost:99999/x", "--as", "irel:viewer"], in: dir)
+    #expect(pg.status == 64)
+    #expect(pg.stderr.contains("has port '99999'") && !pg.stderr.contains("secret"), "\(pg.stderr)")
+    let down = try runLodestone(
+      ["ledger", "balance", "--db", "postgres://u:secret@127.0.0.1:1/x?connect_timeout=5", "--as", "irel:viewer"], in: dir)
+    #expect(down.status == 65)
+    #expect(
+      down.stderr.contains("cannot open ledger database postgres://u@127.0.0.1:1/x") && !down.stderr.contains("secret"),
+      "\(down.stderr)")
   }
 
-  @Test("SIGKILL at 20 seeded moments: no committed event lost, no half event, the chain verifies")
-  func killTest() throws {
+  @Test(
+    "SIGKILL at 20 seeded moments: no committed event lost, no half event, the chain verifies",
+    arguments: PostgresTestServer.enabled ? ["sqlite", "postgres"] : ["sqlite"])
+  func killTest(store: String) throws {
     let dir = try temporaryDirectory("ledger-kill")
+    var db = "ledger.db"
+    if store == "postgres" {
+      // The test server, in a schema of its own.
+      guard let url = PostgresTestServer.url else {
+        Issue.record(Comment(rawValue: PostgresTestServer.missingMessage))
+        return
+      }
+      db = url + (url.contains("?") ? "&" : "?") + "schema=" + PostgresTestServer.freshSchemaName("kill_")
+    }
     var rng = SplitMix64(seed: 20_261_123)
     var lastAcknowledged: Int64 = 0
     for round in 1...20 {
       let p = Process()
       p.executableURL = lodestoneBinary()
-      p.arguments = ["ledger", "stress-writer", "--db", "ledger.db"]
+      p.arguments = ["ledger", "stress-writer", "--db", db]
       p.currentDirectoryURL = dir
       let out = Pipe()
       p.standardOutput = out
@@ -146,9 +164,9 @@ struct LedgerCLITests {
       // Only whole lines are acknowledgements (a line cut by the kill is not).
       let acks = printed.split(separator: "\n", omittingEmptySubsequences: false).dropLast().compactMap { Int64($0) }
       if let a = acks.last { lastAcknowledged = a }
-      let v = try runLodestone(["ledger", "verify", "--db", "ledger.db", "--as", "audit:auditor"], in: dir)
+      let v = try runLodestone(["ledger", "verify", "--db", db, "--as", "audit:auditor"], in: dir)
       #expect(v.status == 0, "round \(round): \(v.stdout) \(v.stderr)")
-      let info = try runLodestone(["ledger", "init", "--db", "ledger.db", "--as", "audit:admin", "--format", "csv"], in: dir)
+      let info = try runLodestone(["ledger", "init", "--db", db, "--as", "audit:admin", "--format", "csv"], in: dir)
       let stored = Int64(csvRows(info.stdout).first?["records"] ?? "") ?? -1
       #expect(stored >= lastAcknowledged, "round \(round): \(stored) stored < \(lastAcknowledged) acknowledged")
     }
