@@ -19,6 +19,12 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
   ],
   targets: [
     // Units and dimensioned quantities; parses "450 t/yr". Leaf.
@@ -61,7 +67,20 @@ let package = Package(
       name: "Reports",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "Simulation", "Separation", "Magnets", "QualityControl",
-        "Optimization",
+        "Optimization", "Risk", "Planning",
+      ]),
+    // `lodestone serve`: HTTP API and dashboard (an I/O target: the only place with sockets).
+    .target(
+      name: "LodestoneServer",
+      dependencies: [
+        "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
+        "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning", "Ledger",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // The command-line interface: the only place with files, stdout and exit codes.
     .executableTarget(
@@ -69,6 +88,7 @@ let package = Package(
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
         "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning",
+        "LodestoneServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (run with `swift run -c release lodestone-bench`).
@@ -94,5 +114,13 @@ let package = Package(
     .testTarget(name: "EconomicsTests", dependencies: ["Economics", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "RiskTests", dependencies: ["Risk", "Simulation", "SupplyChain", "Quantities", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    .testTarget(
+      name: "ServerTests",
+      dependencies: [
+        "LodestoneServer", "Reports", "Simulation", "SupplyChain", "ScenarioFormat", "Chemistry", "Magnets",
+        "QualityControl", "Quantities", "Risk", "TestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]),
   ]
 )

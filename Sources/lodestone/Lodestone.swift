@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Lodestone: ParsableCommand {
+struct Lodestone: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lodestone",
     abstract: "Plan rare-earth magnet supply chains: element flows, disruptions, separation, magnets, quality.",
@@ -22,5 +22,6 @@ struct Lodestone: ParsableCommand {
       MergeCommand.self,
       MagnetCommand.self,
       SX.self,
+      Serve.self,
     ])
 }

@@ -43,7 +43,7 @@ struct Plan: ParsableCommand {
       if let p = exportMps { try Data(try plan.model.exportText(.freeMPS).utf8).write(to: URL(fileURLWithPath: p)) }
       if let p = exportLp { try Data(try plan.model.exportText(.lp).utf8).write(to: URL(fileURLWithPath: p)) }
       let result = try plan.solve(with: CBCSolver(options: SolverOptions(timeLimit: timeLimit, relativeGap: gap)))
-      let tables = planTables(scenario, plan, result)
+      let tables = PlanReport.tables(scenario, plan, result)
       let buildMs = Double(build.components.attoseconds) * 1e-15 + Double(build.components.seconds) * 1e3
       let header = """
         Plan for \(scenario.name)\(variant.map { "/\($0)" } ?? ""): objective \(obj), \(plan.model.variableCount) variables, \
@@ -56,38 +56,5 @@ struct Plan: ParsableCommand {
       try printTables(tables, text: header + tables.map { $0.table.renderText() }.joined(separator: "\n"), format: format)
       if let out { for t in tables { try writeOutput(t.table.renderCSV(), to: out, name: "plan-\(t.name).csv") } }
     }
-  }
-
-  func planTables(_ s: Scenario, _ plan: NetworkPlan, _ r: PlanResult) -> [(name: String, table: Table)] {
-    let years = Array(Set(r.months.map(\.year))).sorted()
-    func perYear(_ v: [Double]) -> [String] {
-      years.map { y in formatNumber(zip(r.months, v).filter { $0.0.year == y }.reduce(0) { $0 + $1.1 }, significantDigits: 5) }
-    }
-    var demand = Table(title: "Unmet demand (t per year)", columns: ["demand", "sector"] + years.map(String.init) + ["total", "met %"])
-    for d in r.demand {
-      let sector = s.demands.first { $0.id == d.demand }?.sector.rawValue ?? ""
-      let req = d.required.reduce(0, +), un = d.unmet.reduce(0, +)
-      demand.append([d.demand.rawValue, sector] + perYear(d.unmet) + [formatNumber(un, significantDigits: 5), formatNumber(req > 0 ? 100 * (1 - un / req) : 100, significantDigits: 4)])
-    }
-    var flows = Table(title: "Shipments (t per year)", columns: ["link", "material"] + years.map(String.init) + ["total"])
-    for f in r.flows where f.values.reduce(0, +) > 1e-9 {
-      flows.append([f.link.rawValue, f.material.rawValue] + perYear(f.values) + [formatNumber(f.values.reduce(0, +), significantDigits: 5)])
-    }
-    var production = Table(title: "Production (t of capacity basis per year)", columns: ["process"] + years.map(String.init) + ["total"])
-    for a in r.activity where a.values.reduce(0, +) > 1e-9 {
-      production.append([a.process.rawValue] + perYear(a.values) + [formatNumber(a.values.reduce(0, +), significantDigits: 5)])
-    }
-    var tables = [("demand", demand), ("shipments", flows), ("production", production)]
-    if let prices = r.shadowPrices {
-      var sp = Table(title: "Shadow prices: value of one more tonne (USD/t, mean over each year)", columns: ["site", "material"] + years.map(String.init))
-      for p in prices where p.values.contains(where: { abs($0) > 1e-6 }) {
-        sp.append([p.site.rawValue, p.material.rawValue] + years.map { y in
-          let v = zip(r.months, p.values).filter { $0.0.year == y }.map(\.1)
-          return formatNumber(v.reduce(0, +) / Double(max(1, v.count)), significantDigits: 5)
-        })
-      }
-      tables.append(("shadow-prices", sp))
-    }
-    return tables
   }
 }

@@ -52,23 +52,7 @@ struct SX: ParsableCommand {
     @Option(help: "Feed phase: aqueous or organic.") var feedPhase: FeedPhase = .aqueous
 
     func parse() throws -> (elements: [Element], amounts: [Double]) {
-      if feed.lowercased() == "monazite" {
-        let m = SeparationFeeds.indianMonaziteREO
-        return (m.map(\.element), SeparationFeeds.molesPerKilogramREO(m))
-      }
-      var els: [Element] = []
-      var amounts: [Double] = []
-      for part in feed.split(separator: ",") {
-        let kv = part.split(separator: ":").map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard kv.count == 2, let e = Element(symbol: kv[0]), let v = Double(kv[1]), v >= 0, v.isFinite else {
-          throw ValidationError("--feed entries must be 'Symbol:amount' with amount >= 0 (e.g. 'Pr:25,Nd:75') or 'monazite'; got '\(part)'.")
-        }
-        guard !els.contains(e) else { throw ValidationError("--feed must name each element once; got '\(e.symbol)' twice.") }
-        els.append(e)
-        amounts.append(v)
-      }
-      guard els.count >= 2 else { throw ValidationError("--feed must have at least two elements; got '\(feed)'.") }
-      return (els, amounts)
+      do { return try CutText.feed(feed, name: "--feed") } catch { throw ValidationError(error.description) }
     }
   }
 
@@ -98,7 +82,7 @@ struct SX: ParsableCommand {
           elements: els, extractabilities: alpha, feed: amounts, firstHeavy: heavyKey, purityOrganic: pO, purityAqueous: pA,
           feedPhase: feedOptions.feedPhase, scrubFlow: scrubFlow, maxStages: maxStages)
         let d = try designCut(req)
-        let t = designTable(d, system: system)
+        let t = SeparationCharts.designTable(d, system: system)
         printTable(t, format)
         if let out {
           try writeCascadeFiles(d.result, heavy: d.request.heavyKey ?? 0, light: d.request.lightKey ?? 0, title: "\(cut) cut", to: out)
@@ -259,113 +243,21 @@ struct SX: ParsableCommand {
 
 extension FeedPhase: ExpressibleByArgument {}
 
-/// Parses "99.5%", "99.5 %" or "0.995" into a fraction in (0, 1).
+/// Parses a purity, turning the library's message into a usage error naming the flag.
 private func parsePurity(_ text: String?, flag: String) throws -> Double {
   guard let text else { throw ValidationError("\(flag) (or --purity) is required, e.g. '99.5%'.") }
-  let trimmed = text.trimmingCharacters(in: .whitespaces)
-  var v: Double?
-  if trimmed.hasSuffix("%") {
-    v = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
-  } else {
-    v = Double(trimmed)
-  }
-  guard let p = v, p > 0, p < 1 else {
-    throw ValidationError("\(flag) must be a purity in (0, 1) or (0 %, 100 %), e.g. '99.5%'; got '\(text)'.")
-  }
-  return p
+  do { return try CutText.purity(text, name: flag) } catch { throw ValidationError(error.description) }
 }
 
-/// Element symbols run together ("LaCe") split into elements.
-private func parseSymbols(_ text: String) -> [Element]? {
-  var out: [Element] = []
-  var current = ""
-  for ch in text where ch != " " {
-    if ch.isUppercase, !current.isEmpty {
-      guard let e = Element(symbol: current) else { return nil }
-      out.append(e)
-      current = ""
-    }
-    current.append(ch)
-  }
-  if !current.isEmpty {
-    guard let e = Element(symbol: current) else { return nil }
-    out.append(e)
-  }
-  return out.isEmpty ? nil : out
-}
-
-/// Parses "Pr|Nd" or "LaCe|PrNd": returns the light-side elements and the heavy key (the
-/// least extractable element named on the heavy side). Checks the sides against extractabilities.
+/// Parses a cut "light|heavy" against the feed: malformed text is a usage error, elements that do not fit the feed a data error.
 private func parseCut(_ text: String, elements: [Element], alpha: [Double]) throws -> ([Element], Element) {
-  let sides = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-  guard sides.count == 2, let light = parseSymbols(sides[0]), let heavy = parseSymbols(sides[1]) else {
-    throw ValidationError("--cut must be 'light|heavy' element symbols, e.g. 'Pr|Nd' or 'LaCe|PrNd'; got '\(text)'.")
-  }
-  func a(_ e: Element) throws -> Double {
-    guard let i = elements.firstIndex(of: e) else {
-      throw DataError("Cut element must be one of the feed elements (\(elements.map(\.symbol).joined(separator: ", "))); got '\(e.symbol)'.")
-    }
-    return alpha[i]
-  }
-  let lightMax = try light.map(a).max() ?? 0
-  var hk = heavy[0]
-  var hMin = Double.infinity
-  for e in heavy {
-    let v = try a(e)
-    if v < hMin {
-      hMin = v
-      hk = e
-    }
-  }
-  guard hMin > lightMax else {
-    throw DataError("Cut '\(text)': every heavy-side element must be more extractable than every light-side element; got the sides overlapping.")
-  }
-  return (light, hk)
+  let (light, heavy): ([Element], [Element])
+  do { (light, heavy) = try CutText.sides(text, name: "--cut") } catch { throw ValidationError(error.description) }
+  do { return (light, try CutText.heavyKey(light: light, heavy: heavy, elements: elements, extractabilities: alpha, text: text)) } catch { throw DataError(error.description) }
 }
 
 private func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }
 private func pct(_ x: Double) -> String { fixedFormat(x * 100, decimals: 4) }
-
-private func designTable(_ d: CutDesign, system: ExtractantSystem) -> Table {
-  let r = d.request
-  let hk = r.heavyKey ?? 0
-  let lk = r.lightKey ?? 0
-  let x = d.xu
-  var t = Table(title: "Cut design (\(system.id); flows in mol RE per mol feed RE)", columns: ["quantity", "value", "unit"])
-  let heavy = r.heavyIndices.map { r.elements[$0].symbol }.joined()
-  let light = r.lightIndices.map { r.elements[$0].symbol }.joined()
-  t.append(["cut", "\(light)|\(heavy)", ""])
-  t.append(["key pair", "\(r.elements[hk].symbol)/\(r.elements[lk].symbol)", ""])
-  t.append(["beta (key pair)", g(x.input.beta), ""])
-  t.append(["feed phase", x.input.feedPhase.rawValue, ""])
-  t.append(["feed fraction heavy f_A", g(x.input.feedFractionA), "mol/mol"])
-  t.append(["target purity organic P_A", pct(x.input.purityA), "%"])
-  t.append(["target purity raffinate P_B", pct(x.input.purityB), "%"])
-  t.append(["organic product f'_A", g(x.productFractionA), "mol/mol"])
-  t.append(["raffinate f'_B", g(x.productFractionB), "mol/mol"])
-  t.append(["controlling section", x.controlling.rawValue, ""])
-  t.append(["extraction ratio E_M", g(x.extractionRatio), ""])
-  t.append(["scrub ratio E'_M", g(x.scrubRatio), ""])
-  t.append(["organic flow S", g(x.organicFlow), "mol/mol"])
-  t.append(["scrub flow W", g(x.scrubFlow), "mol/mol"])
-  t.append(["minimum organic flow S_min", g(x.minimumOrganicFlow), "mol/mol"])
-  t.append(["minimum scrub flow W_min", g(x.minimumScrubFlow), "mol/mol"])
-  t.append(["Fenske minimum stages", g(x.fenskeStages, 4), "stages"])
-  t.append(["Xu extraction stages n", g(x.xuExtractionStages, 4), "stages"])
-  t.append(["Xu scrub stages m", g(x.xuScrubStages, 4), "stages"])
-  t.append(["purity organic at Xu counts (ceil)", pct(d.atXuCounts.organicProduct.purity(r.heavyIndices)), "%"])
-  t.append(["purity raffinate at Xu counts (ceil)", pct(d.atXuCounts.raffinate.purity(r.lightIndices)), "%"])
-  t.append(["refined extraction stages n", String(d.extractionStages), "stages"])
-  t.append(["refined scrub stages m", String(d.scrubStages), "stages"])
-  t.append(["refined total n+m", String(d.totalStages), "stages"])
-  t.append(["feasible n at this total", d.feasibleExtractionStages.map(String.init).joined(separator: " "), "stages"])
-  t.append(["purity organic", pct(d.purityOrganic), "%"])
-  t.append(["purity raffinate", pct(d.purityAqueous), "%"])
-  t.append(["recovery heavy group to organic", pct(d.recoveryOrganic), "%"])
-  t.append(["recovery light group to raffinate", pct(d.recoveryAqueous), "%"])
-  t.append(["max stage element-balance residual", g(d.result.balanceResidual, 3), "mol/mol"])
-  return t
-}
 
 private func writeCascadeFiles(_ r: CascadeResult, heavy: Int, light: Int, title: String, to dir: String) throws {
   let p = SeparationCharts.profileTable(r)
