@@ -24,6 +24,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
   ],
   targets: [
@@ -61,7 +62,11 @@ let package = Package(
     // Prices, value added, import bills, NPV/IRR/payback, concentration and CRMA benchmark.
     .target(name: "Economics", dependencies: ["SupplyChain", "Simulation"]),
     // The tolling ledger: lots, EPCIS events, hash chains, access, reconciliation, and the store contract.
-    .target(name: "Ledger", dependencies: ["SupplyChain", "Chemistry", "Quantities"]),
+    .target(
+      name: "Ledger",
+      dependencies: ["SupplyChain", "Chemistry", "Quantities", .product(name: "Crypto", package: "swift-crypto")]),
+    // The ledger's embedded store: one SQLite file through GRDB (an I/O target).
+    .target(name: "LedgerSQLite", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
     // Tables, CSV/JSON, SVG charts, and the report builders of each capability.
     .target(
       name: "Reports",
@@ -74,7 +79,7 @@ let package = Package(
       name: "LodestoneServer",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
-        "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning", "Ledger",
+        "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning", "Ledger", "LedgerSQLite",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Metrics", package: "swift-metrics"),
@@ -88,6 +93,7 @@ let package = Package(
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
         "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning",
+        "Ledger", "LedgerSQLite",
         "LodestoneServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -96,7 +102,7 @@ let package = Package(
       name: "lodestone-bench",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
-        "Separation", "Magnets", "QualityControl", "Reports", "Risk",
+        "Separation", "Magnets", "QualityControl", "Reports", "Risk", "Ledger", "LedgerSQLite",
       ]),
     // Test helpers (not API): approx-equal, fixtures, golden files, running the CLI.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -113,7 +119,13 @@ let package = Package(
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Optimization", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "EconomicsTests", dependencies: ["Economics", "Simulation", "SupplyChain", "TestSupport"]),
     .testTarget(name: "RiskTests", dependencies: ["Risk", "Simulation", "SupplyChain", "Quantities", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport", "Simulation"]),
+    .testTarget(
+      name: "LedgerTests",
+      dependencies: [
+        "Ledger", "LedgerSQLite", "SupplyChain", "ScenarioFormat", "Chemistry", "Quantities", "TestSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(
       name: "ServerTests",
       dependencies: [

@@ -211,7 +211,17 @@ func apiHandlers(_ state: ServerState) -> [String: Handler] {
     state.jobs.cancel(j)
     return jsonResponse(j.statusJSON() + "\n")
   }
-  h["GET /api/jobs/:id/result"] = { _, ctx in jsonResponse(try state.finishedOutput(ctx).1.json) }
+  h["GET /api/jobs/:id/result"] = { _, ctx in
+    // A run of an earlier server process: its stored result.
+    if let id = ctx.parameters.get("id"), state.jobs.job(id) == nil, id.hasPrefix("job-"), let store = state.store,
+      let doc = try await store.document(kind: "run", name: id),
+      let o = try? JSONSerialization.jsonObject(with: Data(doc.body.utf8)) as? [String: Any], let r = o["result"],
+      let data = try? JSONSerialization.data(withJSONObject: r, options: [.sortedKeys])
+    {
+      return jsonResponse(String(decoding: data, as: UTF8.self) + "\n")
+    }
+    return jsonResponse(try state.finishedOutput(ctx).1.json)
+  }
   h["GET /api/jobs/:id/charts/:chart"] = { _, ctx in
     let (j, out) = try state.finishedOutput(ctx)
     let name = (ctx.parameters.get("chart") ?? "").replacingOccurrences(of: ".svg", with: "")

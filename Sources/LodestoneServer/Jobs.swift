@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Ledger
 import Quantities
 import Reports
 import Simulation
@@ -122,10 +123,15 @@ public final class JobManager: Sendable {
   let timeout: Double
   let metrics: ServerMetrics
 
-  init(concurrent: Int, timeout: Double, metrics: ServerMetrics) {
+  let store: (any LedgerStore)?
+
+  /// Job numbers start at `firstNumber`, so ids stay unique across restarts that keep their runs in `store`.
+  init(concurrent: Int, timeout: Double, metrics: ServerMetrics, store: (any LedgerStore)? = nil, firstNumber: Int = 1) {
     slots = DispatchSemaphore(value: max(1, concurrent))
     self.timeout = timeout
     self.metrics = metrics
+    self.store = store
+    counter.store(firstNumber - 1, ordering: .relaxed)
   }
 
   /// Queues `work`; returns at once with the job (state `queued`).
@@ -137,6 +143,7 @@ public final class JobManager: Sendable {
     let timeout = self.timeout
     let slots = self.slots
     let metrics = self.metrics
+    let store = self.store
     DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + timeout) {
       job.control.cancelledFlag.store(true, ordering: .releasing)
       if job.finish(.timedOut, error: "the job ran longer than the limit of \(formatNumber(timeout, significantDigits: 4)) s and was stopped") {
@@ -158,7 +165,15 @@ public final class JobManager: Sendable {
         let out = try work(job.control)
         let d = ContinuousClock.now - start
         job.status.withLock { $0.seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-        if job.finish(.succeeded, output: out) { metrics.jobFinished(kind, .succeeded) }
+        if job.finish(.succeeded, output: out) {
+          metrics.jobFinished(kind, .succeeded)
+          if let store {
+            // History: the status and result as one document of kind `run`, named by the job id.
+            let body = "{\"status\":\(job.statusJSON()),\"result\":\(out.json.trimmingCharacters(in: .whitespacesAndNewlines))}\n"
+            let doc = StoredDocument(kind: "run", name: job.id, body: body, storedAt: iso8601(Date()))
+            Task { try? await store.putDocument(doc) }
+          }
+        }
       } catch is JobStopped {
         // cancel() or the timer already recorded why.
       } catch {

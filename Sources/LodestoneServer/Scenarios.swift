@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import ScenarioFormat
 import SupplyChain
 
@@ -27,29 +28,21 @@ public func isValidName(_ name: String) -> Bool {
   return ok && first != "-"
 }
 
-/// Built-in and stored scenarios. Stored ones live in memory and, with `--data DIR`, as
-/// `DIR/scenarios/NAME.yaml` (NAME is checked by `isValidName`, so no request reaches a file outside DIR).
+/// Built-in and stored scenarios. Stored ones live in memory and, with `--data DIR`, in the ledger
+/// store `DIR/lodestone.db` as documents of kind `scenario` (a document with an empty body marks a
+/// deleted scenario: the store contract replaces documents but has no delete). Names are checked by
+/// `isValidName`, and no name is ever used as a file path.
 public actor ScenarioLibrary {
   public static let builtInName = "india-2026"
-  let directory: URL?
+  let store: (any LedgerStore)?
   var stored: [String: ScenarioEntry] = [:]
 
-  public init(dataDirectory: String?) throws {
-    if let d = dataDirectory {
-      let dir = URL(fileURLWithPath: d, isDirectory: true).appendingPathComponent("scenarios", isDirectory: true)
-      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-      directory = dir
-      for f in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where f.hasSuffix(".yaml") {
-        let name = String(f.dropLast(5))
-        guard isValidName(name), let data = FileManager.default.contents(atPath: dir.appendingPathComponent(f).path),
-          let text = String(data: data, encoding: .utf8)
-        else { continue }
-        let attrs = try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(f).path)
-        let date = (attrs?[.modificationDate] as? Date).map(iso8601) ?? ""
-        stored[name] = ScenarioEntry(name: name, yaml: text, origin: "stored", storedAt: date)
+  public init(store: (any LedgerStore)?) async throws {
+    self.store = store
+    if let store {
+      for d in try await store.documents(kind: "scenario") where !d.body.isEmpty && isValidName(d.name) {
+        stored[d.name] = ScenarioEntry(name: d.name, yaml: d.body, origin: "stored", storedAt: d.storedAt)
       }
-    } else {
-      directory = nil
     }
   }
 
@@ -65,18 +58,17 @@ public actor ScenarioLibrary {
   }
 
   /// Saves (or replaces) a stored scenario. The caller has checked the name and the text.
-  public func put(name: String, yaml: String) throws {
+  public func put(name: String, yaml: String) async throws {
     let entry = ScenarioEntry(name: name, yaml: yaml, origin: "stored", storedAt: iso8601(Date()))
-    if let directory {
-      try Data(yaml.utf8).write(to: directory.appendingPathComponent(name + ".yaml"), options: .atomic)
-    }
+    try await store?.putDocument(StoredDocument(kind: "scenario", name: name, body: yaml, storedAt: entry.storedAt))
     stored[name] = entry
   }
 
   /// Removes a stored scenario; false when there is none of that name.
-  public func delete(name: String) throws -> Bool {
-    guard stored.removeValue(forKey: name) != nil else { return false }
-    if let directory { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name + ".yaml")) }
+  public func delete(name: String) async throws -> Bool {
+    guard stored[name] != nil else { return false }
+    try await store?.putDocument(StoredDocument(kind: "scenario", name: name, body: "", storedAt: iso8601(Date())))
+    stored.removeValue(forKey: name)
     return true
   }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Ledger
+import LedgerSQLite
 import Logging
 import NIOCore
 import Quantities
@@ -66,11 +68,25 @@ public final class ServerState: Sendable {
   public let metrics: ServerMetrics
   let logger: Logger
 
-  public init(config: ServerConfig, logger: Logger = Logger(label: "lodestone.server")) throws {
+  /// The ledger store under `--data` (`DIR/lodestone.db`), where scenarios and run results are kept.
+  public let store: (any LedgerStore)?
+
+  /// Opens the store under `--data` (creating the directory and database, applying migrations).
+  public init(config: ServerConfig, logger: Logger = Logger(label: "lodestone.server")) async throws {
     self.config = config
-    self.scenarios = try ScenarioLibrary(dataDirectory: config.dataDirectory)
+    if let d = config.dataDirectory {
+      try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+      let s = try SQLiteStore(path: URL(fileURLWithPath: d).appendingPathComponent("lodestone.db").path)
+      _ = try await s.migrate()
+      store = s
+    } else {
+      store = nil
+    }
+    self.scenarios = try await ScenarioLibrary(store: store)
     self.metrics = ServerMetrics()
-    self.jobs = JobManager(concurrent: config.concurrentJobs, timeout: config.jobTimeout, metrics: metrics)
+    var last = 0
+    for d in try await store?.documents(kind: "run") ?? [] { last = max(last, Int(d.name.dropFirst(4)) ?? 0) }
+    self.jobs = JobManager(concurrent: config.concurrentJobs, timeout: config.jobTimeout, metrics: metrics, store: store, firstNumber: last + 1)
     self.logger = logger
   }
 

@@ -31,5 +31,6 @@ enum BenchmarkRegistry {
     magnetsBenchmark,
     optimizationBenchmark,
     separationBenchmark,
+    ledgerBenchmark,
   ]
 }

@@ -82,3 +82,10 @@ func printTable(_ t: Table, _ format: OutputFormat) {
   case .json: print(t.renderJSON(), terminator: "")
   }
 }
+
+/// The async form of `reportingErrors`: the same mapping of failures to exit codes.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+  var failure: (any Error)?
+  do { try await body() } catch { failure = error }
+  try reportingErrors { if let failure { throw failure } }
+}

@@ -22,6 +22,7 @@ struct Lodestone: AsyncParsableCommand {
       MergeCommand.self,
       MagnetCommand.self,
       SX.self,
+      LedgerCommand.self,
       Serve.self,
     ])
 }

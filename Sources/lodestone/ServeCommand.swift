@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
 
   @Option(help: "Address to bind.") var host: String?
   @Option(help: "TCP port (0: any free port).") var port: Int?
-  @Option(help: "Directory for stored scenarios.") var data: String?
+  @Option(help: "Directory for the server's history: DIR/lodestone.db (stored scenarios and run results).") var data: String?
   @Option(help: "Tokens file: one 'TOKEN ORGANISATION:ROLE' per line (role viewer, operator or admin).") var tokens: String?
   @Option(name: .customLong("max-body"), help: "Largest request body, e.g. 1MB, 512kB.") var maxBody: String?
   @Option(name: .customLong("job-timeout"), help: "Wall-clock limit of one job, e.g. 300s, 10m.") var jobTimeout: String?
@@ -53,7 +53,7 @@ struct Serve: AsyncParsableCommand {
     var logger = Logger(label: "lodestone.server")
     logger.logLevel = .info
     let state: ServerState
-    do { state = try ServerState(config: config, logger: logger) } catch { throw DataError("cannot use --data \(config.dataDirectory ?? ""): \(error.localizedDescription)") }
+    do { state = try await ServerState(config: config, logger: logger) } catch { throw DataError("cannot use --data \(config.dataDirectory ?? ""): \(error.localizedDescription)") }
     let host = config.host
     let note = "\(config.tokens.count) token(s); tokens \(config.requiresToken ? "required" : "optional on loopback")"
     let app = try buildApplication(state: state) { port in

@@ -13,7 +13,7 @@ import TestSupport
 
 @Suite struct APITests {
   @Test func healthIsPublicAndEverythingElseNeedsAToken() async throws {
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     try await app.test(.router) { client in
       try await client.execute(uri: "/health", method: .get) { r in
         #expect(r.status == .ok)
@@ -32,7 +32,7 @@ import TestSupport
   /// Every route × every role, derived from the route table: no token → 401 (except public routes),
   /// a role below the route's → 403, otherwise neither.
   @Test func authorisationForEveryRouteAndRole() async throws {
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     try await app.test(.router) { client in
       for spec in routeTable {
         for role in [nil] + Role.allCases.map(Optional.some) {
@@ -57,7 +57,7 @@ import TestSupport
   }
 
   @Test func chemistryMatchesHandCalculation() async throws {
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     try await app.test(.router) { client in
       // Nd2Fe14B: 2 × 144.242 + 14 × 55.845 + 10.81 = 1081.124 g/mol (IUPAC standard/conventional weights).
       try await client.execute(uri: "/api/chem/mass", method: .post, headers: headers(.viewer), body: ByteBuffer(string: #"{"formula":"Nd2Fe14B"}"#)) { r in
@@ -78,7 +78,7 @@ import TestSupport
   }
 
   @Test func validationReportsLineAndColumn() async throws {
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     // Break one quantity of the India scenario: the unit on that line becomes unknown.
     let lines = BuiltinScenarios.india2026.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let target = try #require(lines.firstIndex { $0.hasPrefix("    capacity: ") && $0.hasSuffix(" t/yr") })
@@ -98,7 +98,7 @@ import TestSupport
   }
 
   @Test func simulationJobEqualsTheLibrarysRun() async throws {
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     let (s, _) = ScenarioDecoder().decode(text: BuiltinScenarios.india2026, file: "india-2026.yaml", variant: "long-ban")
     let scenario = try #require(s)
     let expected = RunReport(scenario: scenario, result: try SimulationEngine(scenario: scenario).run(variant: "long-ban")).json()
@@ -123,7 +123,7 @@ import TestSupport
   }
 
   @Test func monteCarloInChunksEqualsOneLibraryRun() async throws {
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     let (s, _) = ScenarioDecoder().decode(text: BuiltinScenarios.india2026, file: "india-2026.yaml", variant: "licence-freeze")
     let scenario = try #require(s)
     let spec = try UncertaintyDecoder().decode(text: indiaLicenceFreezeUncertainty, file: "uncertainty")
@@ -145,7 +145,7 @@ import TestSupport
   }
 
   @Test func cancelStopsMonteCarlo() async throws {
-    let app = try buildApplication(state: try makeState(timeout: 600))
+    let app = try buildApplication(state: try await makeState(timeout: 600))
     try await app.test(.router) { client in
       let a = try await startJob(client, #"{"kind":"montecarlo","variant":"licence-freeze","runs":100000}"#)
       try await client.execute(uri: "/api/jobs/\(a)", method: .delete, headers: headers(.operator)) { r in
@@ -156,7 +156,7 @@ import TestSupport
   }
 
   @Test func timeLimitStopsMonteCarloWhileTheServerAnswers() async throws {
-    let app = try buildApplication(state: try makeState(timeout: 1.5))
+    let app = try buildApplication(state: try await makeState(timeout: 1.5))
     try await app.test(.router) { client in
       let b = try await startJob(client, #"{"kind":"montecarlo","variant":"licence-freeze","runs":100000}"#)
       try await client.execute(uri: "/health", method: .get) { r in #expect(r.status == .ok) }
@@ -167,7 +167,7 @@ import TestSupport
   }
 
   @Test func bodyLimitAndMalformedBodies() async throws {
-    let app = try buildApplication(state: try makeState(maxBody: 1000))
+    let app = try buildApplication(state: try await makeState(maxBody: 1000))
     try await app.test(.router) { client in
       let big = "{\"formula\":\"" + String(repeating: "H", count: 2000) + "\"}"
       try await client.execute(uri: "/api/chem/mass", method: .post, headers: headers(.viewer), body: ByteBuffer(string: big)) { r in
@@ -185,7 +185,7 @@ import TestSupport
 
   @Test func noRequestReachesFilesOutsideTheDataDirectory() async throws {
     let dir = try temporaryDirectory("server-data")
-    let app = try buildApplication(state: try makeState(data: dir.path))
+    let app = try buildApplication(state: try await makeState(data: dir.path))
     try await app.test(.router) { client in
       for uri in ["/api/scenarios/..%2F..%2Fetc%2Fpasswd", "/api/scenarios/../../etc/passwd", "/api/scenarios/%2e%2e", "/ui/scenarios/..%2Fsecret"] {
         try await client.execute(uri: uri, method: .get, headers: headers(.admin)) { r in
@@ -202,12 +202,38 @@ import TestSupport
       try await client.execute(uri: "/api/scenarios", method: .post, headers: headers(.operator), body: ByteBuffer(string: body)) { r in #expect(r.status == .created) }
     }
     let files = try FileManager.default.subpathsOfDirectory(atPath: dir.path).sorted()
-    #expect(files == ["scenarios", "scenarios/india-copy.yaml"])
+    #expect(files.allSatisfy { $0.hasPrefix("lodestone.db") }, "\(files)")
+    // The stored scenario survives a restart (a new server on the same --data).
+    let again = try await makeState(data: dir.path)
+    #expect(await again.scenarios.get("india-copy")?.yaml == BuiltinScenarios.india2026)
     #expect(!FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("escape.yaml").path))
   }
 
+  @Test func runResultsOutliveTheProcessInTheLedgerStore() async throws {
+    let dir = try temporaryDirectory("server-history")
+    let first = try await makeState(data: dir.path)
+    let (id, result) = try await buildApplication(state: first).test(.router) { client -> (String, String) in
+      let id = try await startJob(client, #"{"kind":"cascade","feed":"Pr:25,Nd:75","cut":"Pr|Nd","purity":"99%"}"#)
+      #expect(try await waitForJob(client, id)["state"] as? String == "succeeded")
+      try await Task.sleep(for: .milliseconds(500))  // the history write is asynchronous
+      return (id, try await client.execute(uri: "/api/jobs/\(id)/result", method: .get, headers: headers(.viewer)) { text($0) })
+    }
+    let second = try await makeState(data: dir.path)
+    try await buildApplication(state: second).test(.router) { client in
+      try await client.execute(uri: "/api/jobs/\(id)/result", method: .get, headers: headers(.viewer)) { r in
+        #expect(r.status == .ok)
+        let a = try JSONSerialization.jsonObject(with: Data(text(r).utf8)) as? NSDictionary
+        let b = try JSONSerialization.jsonObject(with: Data(result.utf8)) as? NSDictionary
+        #expect(a != nil && a == b)
+      }
+      // New jobs do not reuse the old id.
+      let next = try await startJob(client, #"{"kind":"cascade"}"#)
+      #expect(next > id)
+    }
+  }
+
   @Test func qcChartMatchesQcc() async throws {
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     // qcc's X̄-R chart of the first 25 piston-ring samples (Tests/Fixtures/qc/qcc-reference.csv):
     // centre 74.001176, UCL 74.014304.
     let csv = try fixtureText("qc/pistonrings.csv").split(separator: "\n").prefix(126).joined(separator: "\n") + "\n"
@@ -241,7 +267,7 @@ import TestSupport
   }
 
   @Test func metricsCountRequests() async throws {
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     try await app.test(.router) { client in
       for _ in 0..<3 { try await client.execute(uri: "/health", method: .get) { _ in } }
       try await client.execute(uri: "/metrics", method: .get, headers: headers(.viewer)) { r in
@@ -252,7 +278,7 @@ import TestSupport
   }
 
   @Test func liveSocket() async throws {
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     try await app.test(.live) { client in
       #expect(client.port != nil)
       try await client.execute(uri: "/health", method: .get) { r in #expect(r.status == .ok) }

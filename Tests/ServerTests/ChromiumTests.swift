@@ -39,7 +39,7 @@ struct ChromiumTests {
   @Test func pagesRenderTheLibrarysNumbers() async throws {
     #expect(chromiumBinary() != nil, "LODESTONE_REQUIRE_CHROMIUM=1 but no chromium binary")
     try FileManager.default.createDirectory(at: artefacts, withIntermediateDirectories: true)
-    let app = try buildApplication(state: try makeState(requireToken: false))
+    let app = try buildApplication(state: try await makeState(requireToken: false))
     // The library's numbers for the two runs.
     func report(_ variant: String?) throws -> RunReport {
       let (s, _) = ScenarioDecoder().decode(text: BuiltinScenarios.india2026, file: "india-2026.yaml", variant: variant)

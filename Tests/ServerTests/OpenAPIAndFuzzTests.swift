@@ -79,7 +79,7 @@ func schemaErrors(_ value: Any?, _ schema: [String: Any], path: String = "$") ->
     #expect(!schemaErrors(["formula": 3], schemas["ChemMass"] ?? [:]).isEmpty)
     // The server accepts each example (the scenario one is a placeholder text, refused as 422 with diagnostics).
     let bodies = try examples.map { ($0.0, $0.1, try JSONSerialization.data(withJSONObject: $0.2)) }
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     try await app.test(.router) { client in
       for (m, p, body) in bodies {
         try await client.execute(uri: p, method: .init(m) ?? .post, headers: headers(.admin), body: ByteBuffer(bytes: body)) { r in
@@ -121,7 +121,7 @@ func schemaErrors(_ value: Any?, _ schema: [String: Any], path: String = "$") ->
       cases.append((path, text))
     }
     let inputs = cases
-    let app = try buildApplication(state: try makeState())
+    let app = try buildApplication(state: try await makeState())
     let statuses = try await app.test(.router) { client -> [Int: Int] in
       var statuses: [Int: Int] = [:]
       for (path, text) in inputs {

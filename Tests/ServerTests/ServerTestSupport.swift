@@ -10,7 +10,7 @@ let roleTokens: [Role: String] = [
   .viewer: "viewer-token-0123456789", .operator: "operator-token-0123456789", .admin: "admin-token-0123456789",
 ]
 
-func makeState(requireToken: Bool = true, maxBody: Int = 1 << 20, timeout: Double = 120, data: String? = nil) throws -> ServerState {
+func makeState(requireToken: Bool = true, maxBody: Int = 1 << 20, timeout: Double = 120, data: String? = nil) async throws -> ServerState {
   var c = ServerConfig()
   c.requireTokenFlag = requireToken
   c.port = 0
@@ -18,7 +18,7 @@ func makeState(requireToken: Bool = true, maxBody: Int = 1 << 20, timeout: Doubl
   c.maxBodyBytes = maxBody
   c.jobTimeout = timeout
   c.dataDirectory = data
-  return try ServerState(config: c)
+  return try await ServerState(config: c)
 }
 
 func headers(_ role: Role?, json: Bool = true) -> HTTPFields {
