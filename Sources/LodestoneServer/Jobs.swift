@@ -70,6 +70,8 @@ public final class Job: Sendable {
     var seconds: Double?
   }
   let status = Mutex(Status())
+  /// The run page's HTML once the job has finished (it no longer changes).
+  let renderedPage = Mutex<String?>(nil)
 
   init(id: String, kind: JobKind, title: String, parameters: String) {
     self.id = id

@@ -11,7 +11,11 @@ func h(_ s: String) -> String { xmlEscape(s) }
 
 /// One dashboard page: header navigation, content, print CSS; no scripts, no external resources.
 func page(_ title: String, _ body: String, refresh: Int? = nil) -> Response {
-  let html = """
+  textResponse(pageHTML(title, body, refresh: refresh), type: "text/html; charset=utf-8")
+}
+
+func pageHTML(_ title: String, _ body: String, refresh: Int? = nil) -> String {
+  """
     <!doctype html>
     <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
     \(refresh.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")
@@ -35,7 +39,6 @@ func page(_ title: String, _ body: String, refresh: Int? = nil) -> Response {
     \(body)
     </main></body></html>
     """
-  return textResponse(html, type: "text/html; charset=utf-8")
 }
 
 /// A Table as HTML; numeric cells right-aligned.
@@ -236,6 +239,8 @@ func pageHandlers(_ state: ServerState) -> [String: Handler] {
   }
   p["GET /ui/runs/:id"] = { _, ctx in
     let j = try state.job(ctx)
+    // A finished job's page never changes: render it once.
+    if let html = j.renderedPage.withLock({ $0 }) { return textResponse(html, type: "text/html; charset=utf-8") }
     var s = "<p>\(j.kind.rawValue): <b>\(h(j.title))</b> — state <b id=\"state\">\(j.state.rawValue)</b>, progress \(Int(j.progress * 100)) %</p>"
     if !j.state.isFinished {
       s += "<progress max=\"100\" value=\"\(Int(j.progress * 100))\"></progress><form method=\"post\" action=\"/ui/runs/\(j.id)/cancel\" class=\"inline\"><button>Cancel</button></form>"
@@ -247,7 +252,10 @@ func pageHandlers(_ state: ServerState) -> [String: Handler] {
       s += out.tables.map { "<section id=\"table-\(h($0.name))\">" + htmlTable($0.table) + "</section>" }.joined()
       s += "<p><a href=\"/api/jobs/\(j.id)/result\">JSON</a></p>"
     }
-    return page("Run \(j.id)", s, refresh: j.state.isFinished ? nil : 2)
+    let finished = j.state.isFinished
+    let html = pageHTML("Run \(j.id)", s, refresh: finished ? nil : 2)
+    if finished { j.renderedPage.withLock { $0 = html } }
+    return textResponse(html, type: "text/html; charset=utf-8")
   }
   p["POST /ui/runs/:id/cancel"] = { _, ctx in
     let j = try state.job(ctx)
