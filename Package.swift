@@ -20,7 +20,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
   ],
@@ -77,7 +81,20 @@ let package = Package(
       name: "Reports",
       dependencies: [
         "Quantities", "Chemistry", "SupplyChain", "Simulation", "Separation", "Magnets", "QualityControl",
-        "Optimization",
+        "Optimization", "Risk", "Planning",
+      ]),
+    // `lodestone serve`: HTTP API and dashboard (an I/O target: the only place with sockets).
+    .target(
+      name: "LodestoneServer",
+      dependencies: [
+        "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
+        "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning", "Ledger", "LedgerSQLite",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // The command-line interface: the only place with files, stdout and exit codes.
     .executableTarget(
@@ -86,6 +103,7 @@ let package = Package(
         "Quantities", "Chemistry", "SupplyChain", "ScenarioFormat", "Simulation", "Optimization",
         "Separation", "Magnets", "QualityControl", "Reports", "Economics", "Risk", "Planning", "ScenarioLink",
         "Ledger", "LedgerSQLite", "LedgerPostgres",
+        "LodestoneServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (run with `swift run -c release lodestone-bench`).
@@ -122,5 +140,13 @@ let package = Package(
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(name: "LedgerPostgresTests", dependencies: ["LedgerPostgres", "Ledger", "TestSupport"]),
+    .testTarget(
+      name: "ServerTests",
+      dependencies: [
+        "LodestoneServer", "Reports", "Simulation", "SupplyChain", "ScenarioFormat", "Chemistry", "Magnets",
+        "QualityControl", "Quantities", "Risk", "TestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]),
   ]
 )

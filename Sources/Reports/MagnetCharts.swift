@@ -58,4 +58,25 @@ public enum MagnetCharts {
     c.series.append(.init(name: "|B|", points: zip(s, fields).map { ($0, ($1.b * $1.b).sum().squareRoot() * 1000) }, color: palette[7], dashed: true))
     return c.render()
   }
+
+  /// One row per candidate grade: Br and working-point B in T, fields in kA/m, loss and Dy+Tb in %, and the verdict.
+  public static func checkTable(_ candidates: [GradeCandidate], title: String) -> Table {
+    func num(_ x: Double, _ digits: Int = 6) -> String { formatNumber(x, significantDigits: digits) }
+    var t = Table(
+      title: title,
+      columns: [
+        "grade", "class", "br_T", "hcj_kA_m", "hk_kA_m", "h_total_kA_m", "b_T", "margin_kA_m", "reversible", "loss_pct",
+        "dy_tb_wt_pct", "verdict",
+      ])
+    for c in candidates {
+      let w = c.workingPoint
+      t.append([
+        c.grade.id, c.grade.coercivityClass.rawValue, num(w.properties.br), num(w.properties.hcj / 1000), num(w.properties.hk / 1000),
+        num(w.totalField / 1000), num(w.fluxDensity), num(w.margin / 1000), w.reversible ? "yes" : "no",
+        num(w.irreversibleLoss * 100, 3), num(c.heavyRareEarthFraction * 100, 3),
+        c.survives ? "survives" : "fails: " + c.reasons.joined(separator: "; "),
+      ])
+    }
+    return t
+  }
 }

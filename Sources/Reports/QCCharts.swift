@@ -119,4 +119,38 @@ public enum QCCharts {
     svg.text(idx.joined(separator: "   "), x: left + pw, y: 22, size: 12, anchor: .end)
     return svg.render()
   }
+
+  /// An X̄-R, X̄-S (or, with `individuals`, I-MR) chart pair as a table (values in the file's unit,
+  /// with limits and rule flags) and its two SVG charts, named `<chart>-<statistic>.svg`.
+  public static func shewhartReport(
+    _ pair: ShewhartPair, chart: String, individuals: Bool, column col: MeasurementColumn, source: String, options opts: ChartOptions, note: String
+  ) -> (table: Table, svgs: [(String, String)]) {
+    func num(_ x: Double?) -> String {
+      guard let x, x.isFinite else { return "" }
+      return formatNumber(x, significantDigits: 7)
+    }
+    let f = col.factor
+    let unit = col.unit.isEmpty ? "" : " [\(col.unit)]"
+    let (ln, dn) = individuals ? ("x", "MR") : ("mean", chart == "xbar-r" ? "R" : "S")
+    let l = pair.location
+    let d = pair.dispersion
+    let est = l.estimator.map { " (\($0.rawValue))" } ?? " (given)"
+    var result = Table(
+      title: "\(chart) chart of \(col.name)\(unit), \(source): \(l.values.count) points, CL \(num(l.center / f)), σ\(est) \(num(l.sigma / f)), calibration \(l.calibrationCount), rules \(opts.rules.rules.map(\.label).joined(separator: ",")); flagged \(l.flaggedIndices.count) + \(d.flaggedIndices.count)\(note)",
+      columns: ["index", "subgroup", "n", ln, "\(ln)_lcl", "\(ln)_cl", "\(ln)_ucl", "\(ln)_flags", dn, "\(dn)_lcl", "\(dn)_cl", "\(dn)_ucl", "\(dn)_flags"])
+    let offset = l.values.count - d.values.count
+    for i in l.values.indices {
+      var row = [String(i + 1), l.labels[i], String(l.sizes[i]), num(l.values[i] / f), num(l.lcl[i] / f), num(l.center / f), num(l.ucl[i] / f), l.flags[i].joined(separator: " ")]
+      let j = i - offset
+      if j >= 0 {
+        row += [num(d.values[j] / f), num(d.lcl[j] / f), num(d.center / f), num(d.ucl[j] / f), d.flags[j].joined(separator: " ")]
+      } else { row += ["", "", "", "", ""] }
+      result.append(row)
+    }
+    let svgs = [
+      ("\(chart)-\(ln).svg", shewhart(l, title: "\(ln == "x" ? "Individuals" : "X̄") chart: \(col.name)", yLabel: "\(ln) \(col.name)\(unit)", seriesName: ln, scale: f)),
+      ("\(chart)-\(dn).svg", shewhart(d, title: "\(dn) chart: \(col.name)", yLabel: "\(dn) \(col.name)\(unit)", seriesName: dn, scale: f)),
+    ]
+    return (result, svgs)
+  }
 }

@@ -82,4 +82,79 @@ public enum SeparationCharts {
     }
     return t
   }
+
+  /// The design of one cut: Xu's flows (mol RE per mol feed RE) and stage counts, the refined n + m, purities and recoveries in %.
+  public static func designTable(_ d: CutDesign, system: ExtractantSystem) -> Table {
+    func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }
+    func pct(_ x: Double) -> String { fixedFormat(x * 100, decimals: 4) }
+    let r = d.request
+    let hk = r.heavyKey ?? 0
+    let lk = r.lightKey ?? 0
+    let x = d.xu
+    var t = Table(title: "Cut design (\(system.id); flows in mol RE per mol feed RE)", columns: ["quantity", "value", "unit"])
+    let heavy = r.heavyIndices.map { r.elements[$0].symbol }.joined()
+    let light = r.lightIndices.map { r.elements[$0].symbol }.joined()
+    t.append(["cut", "\(light)|\(heavy)", ""])
+    t.append(["key pair", "\(r.elements[hk].symbol)/\(r.elements[lk].symbol)", ""])
+    t.append(["beta (key pair)", g(x.input.beta), ""])
+    t.append(["feed phase", x.input.feedPhase.rawValue, ""])
+    t.append(["feed fraction heavy f_A", g(x.input.feedFractionA), "mol/mol"])
+    t.append(["target purity organic P_A", r.purityOrganic.map(pct) ?? "-", "%"])
+    t.append(["target purity raffinate P_B", r.purityAqueous.map(pct) ?? "-", "%"])
+    t.append(["target recovery organic Y_A", r.recoveryOrganic.map(pct) ?? "-", "%"])
+    t.append(["target recovery raffinate Y_B", r.recoveryAqueous.map(pct) ?? "-", "%"])
+    t.append(["design purity organic (Xu)", pct(x.input.purityA), "%"])
+    t.append(["design purity raffinate (Xu)", pct(x.input.purityB), "%"])
+    t.append(["organic product f'_A", g(x.productFractionA), "mol/mol"])
+    t.append(["raffinate f'_B", g(x.productFractionB), "mol/mol"])
+    t.append(["controlling section", x.controlling.rawValue, ""])
+    t.append(["extraction ratio E_M", g(x.extractionRatio), ""])
+    t.append(["scrub ratio E'_M", g(x.scrubRatio), ""])
+    t.append(["organic flow S", g(x.organicFlow), "mol/mol"])
+    t.append(["scrub flow W", g(x.scrubFlow), "mol/mol"])
+    t.append(["minimum organic flow S_min", g(x.minimumOrganicFlow), "mol/mol"])
+    t.append(["minimum scrub flow W_min", g(x.minimumScrubFlow), "mol/mol"])
+    t.append(["Fenske minimum stages", g(x.fenskeStages, 4), "stages"])
+    t.append(["Xu extraction stages n", g(x.xuExtractionStages, 4), "stages"])
+    t.append(["Xu scrub stages m", g(x.xuScrubStages, 4), "stages"])
+    t.append(["purity organic at Xu counts (ceil)", pct(d.atXuCounts.organicProduct.purity(r.heavyIndices)), "%"])
+    t.append(["purity raffinate at Xu counts (ceil)", pct(d.atXuCounts.raffinate.purity(r.lightIndices)), "%"])
+    t.append(["refined extraction stages n", String(d.extractionStages), "stages"])
+    t.append(["refined scrub stages m", String(d.scrubStages), "stages"])
+    t.append(["refined total n+m", String(d.totalStages), "stages"])
+    t.append(["feasible n at this total", d.feasibleExtractionStages.map(String.init).joined(separator: " "), "stages"])
+    t.append(["purity organic", pct(d.purityOrganic), "%"])
+    t.append(["purity raffinate", pct(d.purityAqueous), "%"])
+    t.append(["recovery heavy group to organic", pct(d.recoveryOrganic), "%"])
+    t.append(["recovery light group to raffinate", pct(d.recoveryAqueous), "%"])
+    t.append(["max stage element-balance residual", g(d.result.balanceResidual, 3), "mol/mol"])
+    return t
+  }
+
+  /// The three-outlet (side-draw) design as a quantity/value/unit table.
+  public static func threeOutletTable(_ d: ThreeOutletDesign, system: ExtractantSystem) -> Table {
+    func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }
+    func pct(_ x: Double) -> String { fixedFormat(x * 100, decimals: 4) }
+    let r = d.request
+    func names(_ ix: [Int]) -> String { ix.map { r.elements[$0].symbol }.joined() }
+    var t = Table(title: "Three-outlet design (\(system.id); flows in mol RE per mol feed RE)", columns: ["quantity", "value", "unit"])
+    t.append(["groups light|middle|heavy", "\(names(r.lightIndices))|\(names(r.middleIndices))|\(names(r.heavyIndices))", ""])
+    t.append(["stages n + m", "\(r.extractionStages) + \(r.scrubStages)", "stages"])
+    t.append(["organic flow S", g(r.organicFlow), "mol/mol"])
+    t.append(["draw stage I", String(d.drawStage), "stage"])
+    t.append(["draw flow D", g(d.drawFlow), "mol/mol"])
+    t.append(["raffinate flow R", g(d.raffinateFlow), "mol/mol"])
+    t.append(["organic product P", g(d.organicProductFlow), "mol/mol"])
+    t.append(["scrub flow W", g(d.scrubFlow), "mol/mol"])
+    t.append(["feasible draw stages", d.feasibleDraws.map { String($0.stage) }.joined(separator: " "), "stage"])
+    t.append(["purity organic", pct(d.purityOrganic), "%"])
+    t.append(["purity raffinate", pct(d.purityAqueous), "%"])
+    t.append(["purity draw (middle group)", pct(d.purityDraw), "%"])
+    t.append(["recovery heavy group to organic", pct(d.recoveryOrganic), "%"])
+    t.append(["recovery light group to raffinate", pct(d.recoveryAqueous), "%"])
+    t.append(["recovery middle group to draw", pct(d.recoveryDraw), "%"])
+    t.append(["worst target margin", g(d.margin, 4), "log-odds"])
+    t.append(["max stage element-balance residual", g(d.result.balanceResidual, 3), "mol/mol"])
+    return t
+  }
 }

@@ -23,5 +23,6 @@ struct Lodestone: AsyncParsableCommand {
       MagnetCommand.self,
       SX.self,
       LedgerCommand.self,
+      Serve.self,
     ])
 }

@@ -180,21 +180,7 @@ struct MagnetCommand: ParsableCommand {
         let title =
           "Duty: \(num(duty.temperature)) °C, Pc \(num(pcValue, 4))\(block != nil || cylinder != nil ? " (\(point.rawValue))" : ""), opposing \(num(duty.opposingField / 1000)) kA/m, µrec \(num(muRec)), Hk/HcJ \(num(squareness)), \(basis.rawValue) basis"
           + (grade == nil ? (candidates.first?.survives == true ? "; cheapest survivor: \(candidates[0].grade.id)" : "; no grade survives") : "")
-        var t = Table(
-          title: title,
-          columns: [
-            "grade", "class", "br_T", "hcj_kA_m", "hk_kA_m", "h_total_kA_m", "b_T", "margin_kA_m", "reversible", "loss_pct",
-            "dy_tb_wt_pct", "verdict",
-          ])
-        for c in candidates {
-          let w = c.workingPoint
-          t.append([
-            c.grade.id, c.grade.coercivityClass.rawValue, num(w.properties.br), num(w.properties.hcj / 1000), num(w.properties.hk / 1000),
-            num(w.totalField / 1000), num(w.fluxDensity), num(w.margin / 1000), w.reversible ? "yes" : "no",
-            num(w.irreversibleLoss * 100, 3), num(c.heavyRareEarthFraction * 100, 3),
-            c.survives ? "survives" : "fails: " + c.reasons.joined(separator: "; "),
-          ])
-        }
+        let t = MagnetCharts.checkTable(candidates, title: title)
         common.emit(t)
         if let out {
           try writeOutput(t.renderCSV(), to: out, name: "check.csv")

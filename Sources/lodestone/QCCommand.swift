@@ -128,25 +128,7 @@ struct QC: ParsableCommand {
             let pair = type == .imr
               ? try individualsChart(groups.map { $0.values[0] }, labels: groups.map(\.label), options: opts)
               : try xbarChart(groups, dispersion: type == .xbarR ? .range : .standardDeviation, options: opts)
-            let (ln, dn) = type == .imr ? ("x", "MR") : ("mean", type == .xbarR ? "R" : "S")
-            let l = pair.location
-            let d = pair.dispersion
-            let est = l.estimator.map { " (\($0.rawValue))" } ?? " (given)"
-            result = Table(
-              title: "\(type.rawValue) chart of \(col.name)\(unit), \(table.source): \(l.values.count) points, CL \(QC.num(l.center / f)), σ\(est) \(QC.num(l.sigma / f)), calibration \(l.calibrationCount), rules \(opts.rules.rules.map(\.label).joined(separator: ",")); flagged \(l.flaggedIndices.count) + \(d.flaggedIndices.count)\(note)",
-              columns: ["index", "subgroup", "n", ln, "\(ln)_lcl", "\(ln)_cl", "\(ln)_ucl", "\(ln)_flags", dn, "\(dn)_lcl", "\(dn)_cl", "\(dn)_ucl", "\(dn)_flags"])
-            let offset = l.values.count - d.values.count
-            for i in l.values.indices {
-              var row = [String(i + 1), l.labels[i], String(l.sizes[i]), QC.num(l.values[i] / f), QC.num(l.lcl[i] / f), QC.num(l.center / f), QC.num(l.ucl[i] / f), l.flags[i].joined(separator: " ")]
-              let j = i - offset
-              if j >= 0 {
-                row += [QC.num(d.values[j] / f), QC.num(d.lcl[j] / f), QC.num(d.center / f), QC.num(d.ucl[j] / f), d.flags[j].joined(separator: " ")]
-              } else { row += ["", "", "", "", ""] }
-              result.append(row)
-            }
-            let base = type.rawValue
-            svgs.append(("\(base)-\(ln).svg", QCCharts.shewhart(l, title: "\(ln == "x" ? "Individuals" : "X̄") chart: \(col.name)", yLabel: "\(ln) \(col.name)\(unit)", seriesName: ln, scale: f)))
-            svgs.append(("\(base)-\(dn).svg", QCCharts.shewhart(d, title: "\(dn) chart: \(col.name)", yLabel: "\(dn) \(col.name)\(unit)", seriesName: dn, scale: f)))
+            (result, svgs) = QCCharts.shewhartReport(pair, chart: type.rawValue, individuals: type == .imr, column: col, source: table.source, options: opts, note: note)
           case .ewma:
             let e = try ewmaChart(groups, lambda: lambda, options: opts)
             let beyond = Set(e.flagged)

@@ -76,13 +76,7 @@ func num(_ x: Double) -> String { x.isFinite ? formatNumber(x, significantDigits
 
 /// The scalar KPI summary of a partial result.
 func summaryTable(_ p: RiskPartial, confidence: Double, title: String) -> Table {
-  var t = Table(title: title, columns: ["kpi", "unit", "n", "mean", "sd", "ci_half_width", "p5", "p50", "p95", "p_positive"])
-  for (k, name) in p.scalarNames.enumerated() {
-    let s = p.scalars[k]
-    let unit = name.hasPrefix("unmet-kg") ? "kg" : name == "unmet-value-usd" ? "USD" : name == "shortfall-any" ? "probability" : "months"
-    t.append([name, unit, String(s.count), num(s.mean), num(s.sd), num(s.halfWidth(confidence: confidence)), num(s.quantile(0.05)), num(s.quantile(0.5)), num(s.quantile(0.95)), num(s.probabilityPositive)])
-  }
-  return t
+  RiskReport.summaryTable(p, confidence: confidence, title: title)
 }
 
 /// Writes every merge-reproducible output of a partial result into `dir`.
@@ -91,20 +85,8 @@ func writeResults(_ p: RiskPartial, confidence: Double, to dir: String) throws {
   let s = summaryTable(p, confidence: confidence, title: "Monte Carlo summary")
   try writeOutput(s.renderCSV(), to: dir, name: "summary.csv")
   try writeOutput(s.renderJSON(), to: dir, name: "summary.json")
-  var m = Table(columns: ["series", "month", "mean_kg", "sd_kg", "p5_kg", "p25_kg", "p50_kg", "p75_kg", "p95_kg", "p_unmet"])
-  for (k, name) in p.seriesNames.enumerated() {
-    let st = p.series[k]
-    for (t, month) in p.months.enumerated() {
-      let x = st[t]
-      m.append([name, month.description, num(x.mean), num(x.sd), num(x.quantile(0.05)), num(x.quantile(0.25)), num(x.quantile(0.5)), num(x.quantile(0.75)), num(x.quantile(0.95)), num(x.probabilityPositive)])
-    }
-    let q = { (f: Double) in st.map { $0.quantile(f) } }
-    let svg = riskFanChart(
-      title: "Unmet demand, \(name.replacingOccurrences(of: "unmet-kg:", with: "")) (P5–P95 of \(p.replications) futures)", yLabel: "unmet, t/month", months: p.months, p5: q(0.05), p25: q(0.25), p50: q(0.5),
-      p75: q(0.75), p95: q(0.95), mean: st.map(\.mean), scale: 1e-3)
-    try writeOutput(svg, to: dir, name: "fan-\(name.replacingOccurrences(of: "unmet-kg:", with: "")).svg")
-  }
-  try writeOutput(m.renderCSV(), to: dir, name: "monthly.csv")
+  for (name, svg) in RiskReport.fanCharts(p) { try writeOutput(svg, to: dir, name: "fan-\(name).svg") }
+  try writeOutput(RiskReport.monthlyTable(p).renderCSV(), to: dir, name: "monthly.csv")
   var r = Table(columns: ["input", "rank_correlation_with_unmet_kg"])
   let kpi = p.rows.map(\.unmet)
   for (i, name) in p.inputNames.enumerated() { r.append([name, fixedFormat(spearman(p.rows.map { $0.inputs[i] }, kpi), decimals: 4)]) }
@@ -290,13 +272,7 @@ struct ReserveCommand: ParsableCommand {
       guard let r = try sizing.size(service: service) else {
         throw DataError("No reserve of '\(material)' up to 100 years of its covered demand reaches a service of \(service): the shortfalls are not ones a reserve at '\(sizing.reserve.site)' can cover (check the reserve's sectors and site).")
       }
-      let last = scenario.start.adding(months: study.horizon - 1)
-      var t = Table(
-        title: "Reserve sizing: \(material) at \(sizing.reserve.site), no shortfall through \(last) in ≥ \(fixedFormat(service * 100, decimals: 1, trimZeros: true)) % of \(runs) futures",
-        columns: ["reserve", "site", "material", "service_target", "level_t", "achieved", "without_reserve", "holding_cost_usd", "holding_cost_usd_per_kg_yr", "levels_tried"])
-      t.append([
-        sizing.reserve.id.rawValue, sizing.reserve.site.rawValue, material, num(service), num(r.level / 1000), num(r.achieved), num(r.withoutReserve), num(r.holdingCost), num(sizing.reserve.holdingCost), String(r.bisectionSteps + 1),
-      ])
+      let t = RiskReport.reserveTable(sizing, r, material: material, service: service, runs: runs)
       printTable(t, format)
       if let out {
         var s = sizing.study.base

@@ -55,23 +55,7 @@ struct SX: ParsableCommand {
 
     func parse() throws -> (elements: [Element], amounts: [Double]) {
       guard let feed else { throw ValidationError("--feed is required (or a FILE.yaml with 'feed:'), e.g. --feed monazite or --feed 'Pr:25,Nd:75'.") }
-      if feed.lowercased() == "monazite" {
-        let m = SeparationFeeds.indianMonaziteREO
-        return (m.map(\.element), SeparationFeeds.molesPerKilogramREO(m))
-      }
-      var els: [Element] = []
-      var amounts: [Double] = []
-      for part in feed.split(separator: ",") {
-        let kv = part.split(separator: ":").map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard kv.count == 2, let e = Element(symbol: kv[0]), let v = Double(kv[1]), v >= 0, v.isFinite else {
-          throw ValidationError("--feed entries must be 'Symbol:amount' with amount >= 0 (e.g. 'Pr:25,Nd:75') or 'monazite'; got '\(part)'.")
-        }
-        guard !els.contains(e) else { throw ValidationError("--feed must name each element once; got '\(e.symbol)' twice.") }
-        els.append(e)
-        amounts.append(v)
-      }
-      guard els.count >= 2 else { throw ValidationError("--feed must have at least two elements; got '\(feed)'.") }
-      return (els, amounts)
+      do { return try CutText.feed(feed, name: "--feed") } catch { throw ValidationError(error.description) }
     }
   }
 
@@ -124,7 +108,7 @@ struct SX: ParsableCommand {
           elements: els, extractabilities: alpha, feed: amounts, firstHeavy: heavyKey, purityOrganic: pO, purityAqueous: pA,
           recoveryOrganic: rO, recoveryAqueous: rA, feedPhase: feedOptions.feedPhase, scrubFlow: scrubFlow, maxStages: maxStages)
         let d = try designCut(req)
-        let t = designTable(d, system: system)
+        let t = SeparationCharts.designTable(d, system: system)
         printTable(t, format)
         if let out {
           try writeCascadeFiles(d.result, heavy: d.request.heavyKey ?? 0, light: d.request.lightKey ?? 0, title: "\(cut) cut", to: out)
@@ -152,7 +136,7 @@ struct SX: ParsableCommand {
         recoveryAqueous: try recoveryAqueous.map { try parsePurity($0, flag: "--recovery-aqueous") },
         purityDraw: try parsePurity(draw, flag: "--purity-draw"), organicFlow: organicFlow, extractionStages: n, scrubStages: m)
       let d = try designThreeOutlet(req)
-      let t = threeOutletTable(d, system: system)
+      let t = SeparationCharts.threeOutletTable(d, system: system)
       printTable(t, format)
       if let out {
         try writeCascadeFiles(d.result, heavy: els.firstIndex(of: heavyKey) ?? 0, light: els.firstIndex(of: middleKey) ?? 0, title: "\(cut) three-outlet", to: out)
@@ -375,94 +359,20 @@ private func runWithInputFile<C: ParsableCommand>(_: C.Type, file: String, comma
   }
 }
 
-/// Parses "99.5%", "99.5 %" or "0.995" into a fraction in (0, 1).
+/// Parses "99.5%", "99.5 %" or "0.995" into a fraction in (0, 1), as a usage error naming the flag.
 private func parsePurity(_ text: String, flag: String) throws -> Double {
-  guard let p = CutText.fraction(text) else {
-    throw ValidationError("\(flag) must be a purity in (0, 1) or (0 %, 100 %), e.g. '99.5%'; got '\(text)'.")
-  }
-  return p
+  do { return try CutText.purity(text, name: flag) } catch { throw ValidationError(error.description) }
 }
 
-/// Parses "Pr|Nd" or "LaCe|PrNd": returns the light-side elements and the heavy key (the
-/// least extractable element named on the heavy side). Checks the sides against extractabilities.
+/// Parses a cut "light|heavy" against the feed: malformed text is a usage error, elements that do not fit the feed a data error.
 private func parseCut(_ text: String, elements: [Element], alpha: [Double]) throws -> ([Element], Element) {
-  guard let (light, heavy) = CutText.sides(text) else {
-    throw ValidationError("--cut must be 'light|heavy' element symbols, e.g. 'Pr|Nd' or 'LaCe|PrNd'; got '\(text)'.")
-  }
-  return (light, try CutText.heavyKey(text, light: light, heavy: heavy, elements: elements, alpha: alpha))
+  let (light, heavy): ([Element], [Element])
+  do { (light, heavy) = try CutText.sides(text, name: "--cut") } catch { throw ValidationError(error.description) }
+  do { return (light, try CutText.heavyKey(text, light: light, heavy: heavy, elements: elements, alpha: alpha)) } catch { throw DataError(error.description) }
 }
 
 private func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }
 private func pct(_ x: Double) -> String { fixedFormat(x * 100, decimals: 4) }
-
-private func designTable(_ d: CutDesign, system: ExtractantSystem) -> Table {
-  let r = d.request
-  let hk = r.heavyKey ?? 0
-  let lk = r.lightKey ?? 0
-  let x = d.xu
-  var t = Table(title: "Cut design (\(system.id); flows in mol RE per mol feed RE)", columns: ["quantity", "value", "unit"])
-  let heavy = r.heavyIndices.map { r.elements[$0].symbol }.joined()
-  let light = r.lightIndices.map { r.elements[$0].symbol }.joined()
-  t.append(["cut", "\(light)|\(heavy)", ""])
-  t.append(["key pair", "\(r.elements[hk].symbol)/\(r.elements[lk].symbol)", ""])
-  t.append(["beta (key pair)", g(x.input.beta), ""])
-  t.append(["feed phase", x.input.feedPhase.rawValue, ""])
-  t.append(["feed fraction heavy f_A", g(x.input.feedFractionA), "mol/mol"])
-  t.append(["target purity organic P_A", r.purityOrganic.map(pct) ?? "-", "%"])
-  t.append(["target purity raffinate P_B", r.purityAqueous.map(pct) ?? "-", "%"])
-  t.append(["target recovery organic Y_A", r.recoveryOrganic.map(pct) ?? "-", "%"])
-  t.append(["target recovery raffinate Y_B", r.recoveryAqueous.map(pct) ?? "-", "%"])
-  t.append(["design purity organic (Xu)", pct(x.input.purityA), "%"])
-  t.append(["design purity raffinate (Xu)", pct(x.input.purityB), "%"])
-  t.append(["organic product f'_A", g(x.productFractionA), "mol/mol"])
-  t.append(["raffinate f'_B", g(x.productFractionB), "mol/mol"])
-  t.append(["controlling section", x.controlling.rawValue, ""])
-  t.append(["extraction ratio E_M", g(x.extractionRatio), ""])
-  t.append(["scrub ratio E'_M", g(x.scrubRatio), ""])
-  t.append(["organic flow S", g(x.organicFlow), "mol/mol"])
-  t.append(["scrub flow W", g(x.scrubFlow), "mol/mol"])
-  t.append(["minimum organic flow S_min", g(x.minimumOrganicFlow), "mol/mol"])
-  t.append(["minimum scrub flow W_min", g(x.minimumScrubFlow), "mol/mol"])
-  t.append(["Fenske minimum stages", g(x.fenskeStages, 4), "stages"])
-  t.append(["Xu extraction stages n", g(x.xuExtractionStages, 4), "stages"])
-  t.append(["Xu scrub stages m", g(x.xuScrubStages, 4), "stages"])
-  t.append(["purity organic at Xu counts (ceil)", pct(d.atXuCounts.organicProduct.purity(r.heavyIndices)), "%"])
-  t.append(["purity raffinate at Xu counts (ceil)", pct(d.atXuCounts.raffinate.purity(r.lightIndices)), "%"])
-  t.append(["refined extraction stages n", String(d.extractionStages), "stages"])
-  t.append(["refined scrub stages m", String(d.scrubStages), "stages"])
-  t.append(["refined total n+m", String(d.totalStages), "stages"])
-  t.append(["feasible n at this total", d.feasibleExtractionStages.map(String.init).joined(separator: " "), "stages"])
-  t.append(["purity organic", pct(d.purityOrganic), "%"])
-  t.append(["purity raffinate", pct(d.purityAqueous), "%"])
-  t.append(["recovery heavy group to organic", pct(d.recoveryOrganic), "%"])
-  t.append(["recovery light group to raffinate", pct(d.recoveryAqueous), "%"])
-  t.append(["max stage element-balance residual", g(d.result.balanceResidual, 3), "mol/mol"])
-  return t
-}
-
-private func threeOutletTable(_ d: ThreeOutletDesign, system: ExtractantSystem) -> Table {
-  let r = d.request
-  func names(_ ix: [Int]) -> String { ix.map { r.elements[$0].symbol }.joined() }
-  var t = Table(title: "Three-outlet design (\(system.id); flows in mol RE per mol feed RE)", columns: ["quantity", "value", "unit"])
-  t.append(["groups light|middle|heavy", "\(names(r.lightIndices))|\(names(r.middleIndices))|\(names(r.heavyIndices))", ""])
-  t.append(["stages n + m", "\(r.extractionStages) + \(r.scrubStages)", "stages"])
-  t.append(["organic flow S", g(r.organicFlow), "mol/mol"])
-  t.append(["draw stage I", String(d.drawStage), "stage"])
-  t.append(["draw flow D", g(d.drawFlow), "mol/mol"])
-  t.append(["raffinate flow R", g(d.raffinateFlow), "mol/mol"])
-  t.append(["organic product P", g(d.organicProductFlow), "mol/mol"])
-  t.append(["scrub flow W", g(d.scrubFlow), "mol/mol"])
-  t.append(["feasible draw stages", d.feasibleDraws.map { String($0.stage) }.joined(separator: " "), "stage"])
-  t.append(["purity organic", pct(d.purityOrganic), "%"])
-  t.append(["purity raffinate", pct(d.purityAqueous), "%"])
-  t.append(["purity draw (middle group)", pct(d.purityDraw), "%"])
-  t.append(["recovery heavy group to organic", pct(d.recoveryOrganic), "%"])
-  t.append(["recovery light group to raffinate", pct(d.recoveryAqueous), "%"])
-  t.append(["recovery middle group to draw", pct(d.recoveryDraw), "%"])
-  t.append(["worst target margin", g(d.margin, 4), "log-odds"])
-  t.append(["max stage element-balance residual", g(d.result.balanceResidual, 3), "mol/mol"])
-  return t
-}
 
 private func writeCascadeFiles(_ r: CascadeResult, heavy: Int, light: Int, title: String, to dir: String) throws {
   let p = SeparationCharts.profileTable(r)

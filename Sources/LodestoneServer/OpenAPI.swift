@@ -1,0 +1,1641 @@
+// The OpenAPI 3.1 description of the server, written by hand; ServerTests check that it
+// documents every route of `routeTable` (and nothing else) and that its examples validate.
+
+/// `GET /openapi.json`.
+public let openAPIDocument = #"""
+{
+ "components": {
+  "responses": {
+   "Error": {
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    },
+    "description": "error"
+   }
+  },
+  "schemas": {
+   "ChemConvert": {
+    "additionalProperties": false,
+    "properties": {
+     "amount": {
+      "type": "string"
+     },
+     "basis": {
+      "type": "string"
+     },
+     "to": {
+      "type": "string"
+     },
+     "unit": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "amount",
+     "to"
+    ],
+    "type": "object"
+   },
+   "ChemMass": {
+    "additionalProperties": false,
+    "properties": {
+     "formula": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "formula"
+    ],
+    "type": "object"
+   },
+   "Error": {
+    "additionalProperties": false,
+    "properties": {
+     "error": {
+      "type": "string"
+     },
+     "location": {
+      "properties": {
+       "column": {
+        "type": "integer"
+       },
+       "file": {
+        "type": "string"
+       },
+       "line": {
+        "type": "integer"
+       }
+      },
+      "type": "object"
+     },
+     "message": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "error",
+     "message"
+    ],
+    "type": "object"
+   },
+   "JobRequest": {
+    "additionalProperties": false,
+    "properties": {
+     "cut": {
+      "type": "string"
+     },
+     "feed": {
+      "type": "string"
+     },
+     "horizon": {
+      "pattern": "^[0-9]{4}-[0-9]{2}$",
+      "type": "string"
+     },
+     "kind": {
+      "enum": [
+       "simulation",
+       "montecarlo",
+       "reserve",
+       "plan",
+       "cascade"
+      ],
+      "type": "string"
+     },
+     "material": {
+      "type": "string"
+     },
+     "objective": {
+      "type": "string"
+     },
+     "purity": {
+      "type": "string"
+     },
+     "runs": {
+      "maximum": 100000,
+      "minimum": 1,
+      "type": "integer"
+     },
+     "scenario": {
+      "type": "string"
+     },
+     "seed": {
+      "minimum": 0,
+      "type": "integer"
+     },
+     "service": {
+      "exclusiveMinimum": 0,
+      "maximum": 1,
+      "type": "number"
+     },
+     "system": {
+      "type": "string"
+     },
+     "uncertainty": {
+      "type": "string"
+     },
+     "variant": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "kind"
+    ],
+    "type": "object"
+   },
+   "MagnetCheck": {
+    "additionalProperties": false,
+    "properties": {
+     "grade": {
+      "type": "string"
+     },
+     "min_b": {
+      "type": "string"
+     },
+     "opposing_field": {
+      "type": "string"
+     },
+     "pc": {
+      "type": "number"
+     },
+     "temperature": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "temperature",
+     "pc"
+    ],
+    "type": "object"
+   },
+   "QCChart": {
+    "additionalProperties": false,
+    "properties": {
+     "chart": {
+      "enum": [
+       "xbar-r",
+       "xbar-s",
+       "i-mr"
+      ],
+      "type": "string"
+     },
+     "csv": {
+      "type": "string"
+     },
+     "property": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "csv",
+     "property"
+    ],
+    "type": "object"
+   },
+   "SaveScenario": {
+    "additionalProperties": false,
+    "properties": {
+     "name": {
+      "pattern": "^[a-z0-9][a-z0-9-]{0,63}$",
+      "type": "string"
+     },
+     "yaml": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "name",
+     "yaml"
+    ],
+    "type": "object"
+   },
+   "ValidateScenario": {
+    "additionalProperties": false,
+    "properties": {
+     "file": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "variant": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "yaml": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "yaml"
+    ],
+    "type": "object"
+   }
+  },
+  "securitySchemes": {
+   "bearer": {
+    "scheme": "bearer",
+    "type": "http"
+   },
+   "cookie": {
+    "in": "cookie",
+    "name": "lodestone_token",
+    "type": "apiKey"
+   }
+  }
+ },
+ "info": {
+  "description": "HTTP API and dashboard of Lodestone (rare-earth magnet supply-chain planning). Errors are JSON {error, message, location?}. x-role is the least role a route needs.",
+  "title": "Lodestone server",
+  "version": "1.0.0"
+ },
+ "openapi": "3.1.0",
+ "paths": {
+  "/": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Dashboard home",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/chem/convert": {
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "example": {
+        "amount": "450 t Nd2O3",
+        "to": "Nd"
+       },
+       "schema": {
+        "$ref": "#/components/schemas/ChemConvert"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Convert a mass between compounds on an element basis",
+    "tags": [
+     "calculations"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/chem/mass": {
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "example": {
+        "formula": "Nd2Fe14B"
+       },
+       "schema": {
+        "$ref": "#/components/schemas/ChemMass"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Molar mass (g/mol) and element mass fractions",
+    "tags": [
+     "calculations"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/compare": {
+   "get": {
+    "parameters": [
+     {
+      "in": "query",
+      "name": "a",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "in": "query",
+      "name": "b",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Compare two succeeded simulation jobs",
+    "tags": [
+     "jobs"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/jobs": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "List jobs, newest first",
+    "tags": [
+     "jobs"
+    ],
+    "x-role": "viewer"
+   },
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "example": {
+        "kind": "simulation",
+        "scenario": "india-2026",
+        "variant": "long-ban"
+       },
+       "schema": {
+        "$ref": "#/components/schemas/JobRequest"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "202": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Start a background job; 202 with its id",
+    "tags": [
+     "jobs"
+    ],
+    "x-role": "operator"
+   }
+  },
+  "/api/jobs/{id}": {
+   "delete": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Cancel a job",
+    "tags": [
+     "jobs"
+    ],
+    "x-role": "operator"
+   },
+   "get": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "A job's status and progress fraction",
+    "tags": [
+     "jobs"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/jobs/{id}/charts/{chart}": {
+   "get": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "in": "path",
+      "name": "chart",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "image/svg+xml": {}
+      },
+      "description": "SVG"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "One chart of a succeeded job",
+    "tags": [
+     "jobs"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/jobs/{id}/result": {
+   "get": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "A succeeded job's result",
+    "tags": [
+     "jobs"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/magnets/check": {
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "example": {
+        "grade": "N42SH",
+        "opposing_field": "300 kA/m",
+        "pc": 2,
+        "temperature": "150"
+       },
+       "schema": {
+        "$ref": "#/components/schemas/MagnetCheck"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Knee check of grades under a duty",
+    "tags": [
+     "calculations"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/qc/chart": {
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "example": {
+        "chart": "xbar-r",
+        "csv": "lot,Br [T]\nL1,1.30\nL1,1.31\nL2,1.29\nL2,1.30\nL3,1.31\nL3,1.32\n",
+        "property": "Br"
+       },
+       "schema": {
+        "$ref": "#/components/schemas/QCChart"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Control chart of one column of a specimen CSV",
+    "tags": [
+     "calculations"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/scenarios": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "List scenarios: built-in and stored",
+    "tags": [
+     "scenarios"
+    ],
+    "x-role": "viewer"
+   },
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "example": {
+        "name": "india-long-ban-2",
+        "yaml": "schema-version: 1\n..."
+       },
+       "schema": {
+        "$ref": "#/components/schemas/SaveScenario"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Store a scenario or variant (refused with diagnostics if invalid)",
+    "tags": [
+     "scenarios"
+    ],
+    "x-role": "operator"
+   }
+  },
+  "/api/scenarios/validate": {
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "example": {
+        "variant": null,
+        "yaml": "schema-version: 1\nname: x\n"
+       },
+       "schema": {
+        "$ref": "#/components/schemas/ValidateScenario"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Validate scenario YAML: diagnostics with line and column",
+    "tags": [
+     "scenarios"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/scenarios/{name}": {
+   "delete": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "name",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "deleted"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Delete a stored scenario",
+    "tags": [
+     "scenarios"
+    ],
+    "x-role": "admin"
+   },
+   "get": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "name",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "in": "query",
+      "name": "format",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "One scenario (JSON, or YAML with ?format=yaml)",
+    "tags": [
+     "scenarios"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/health": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     }
+    },
+    "summary": "Liveness: status and running jobs",
+    "tags": [
+     "operations"
+    ],
+    "x-role": "public"
+   }
+  },
+  "/metrics": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/plain": {}
+      },
+      "description": "metrics"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Prometheus metrics, text exposition format 0.0.4",
+    "tags": [
+     "operations"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/openapi.json": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "This document",
+    "tags": [
+     "operations"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/cascade": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Cascade design form",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/compare": {
+   "get": {
+    "parameters": [
+     {
+      "in": "query",
+      "name": "a",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "in": "query",
+      "name": "b",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Two runs side by side",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/login": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     }
+    },
+    "summary": "Sign-in form",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "public"
+   },
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      },
+      "multipart/form-data": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     },
+     "303": {
+      "description": "redirect (303 See Other)"
+     }
+    },
+    "summary": "Sign in with a token (sets an HttpOnly cookie)",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "public"
+   }
+  },
+  "/ui/magnets": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Magnet checker",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   },
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      },
+      "multipart/form-data": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Magnet checker result",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/qc": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "QC chart upload form",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   },
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      },
+      "multipart/form-data": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "QC chart result",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/reserve": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Reserve sizing form",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/runs": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Runs and the start form",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   },
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      },
+      "multipart/form-data": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "303": {
+      "description": "redirect (303 See Other)"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Start a run (any job kind)",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "operator"
+   }
+  },
+  "/ui/runs/{id}": {
+   "get": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Run page: status, charts, tables",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/runs/{id}/cancel": {
+   "post": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      },
+      "multipart/form-data": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "303": {
+      "description": "redirect (303 See Other)"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Cancel a run",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "operator"
+   }
+  },
+  "/ui/scenarios": {
+   "get": {
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Scenario list",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/scenarios/save": {
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      },
+      "multipart/form-data": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     },
+     "303": {
+      "description": "redirect (303 See Other)"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Save from the editor",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "operator"
+   }
+  },
+  "/ui/scenarios/validate": {
+   "post": {
+    "requestBody": {
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      },
+      "multipart/form-data": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Validate in the editor",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/scenarios/{name}": {
+   "get": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "name",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Scenario editor",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  }
+ }
+}
+"""#
