@@ -194,7 +194,7 @@ public func designThreeOutlet(_ req: ThreeOutletRequest, options: SolverOptions 
       let hi = edge(stage, from: d, to: dMax)
       feasible.append((stage, lo...hi))
     }
-    if best == nil || m > best!.margin { best = (stage, d, m) }
+    if m > (best?.margin ?? -.infinity) { best = (stage, d, m) }
   }
   guard let b = best, b.margin >= 0, let r = run(b.stage, b.d).result else {
     let m = best.map { formatG($0.margin) } ?? "none"
