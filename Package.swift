@@ -144,7 +144,7 @@ let package = Package(
       name: "ServerTests",
       dependencies: [
         "LodestoneServer", "Reports", "Simulation", "SupplyChain", "ScenarioFormat", "Chemistry", "Magnets",
-        "QualityControl", "Quantities", "Risk", "TestSupport",
+        "QualityControl", "Quantities", "Risk", "TestSupport", "Ledger",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),

@@ -146,6 +146,29 @@ public let openAPIDocument = #"""
     ],
     "type": "object"
    },
+   "LedgerEvents": {
+    "description": "An EPCIS 2.0 JSON document (type EPCISDocument, events in epcisBody.eventList) or one ObjectEvent/TransformationEvent with Lodestone's lodestone: members; see docs/ledger.md",
+    "properties": {
+     "eventID": {
+      "type": "string"
+     },
+     "eventTime": {
+      "type": "string"
+     },
+     "type": {
+      "enum": [
+       "EPCISDocument",
+       "ObjectEvent",
+       "TransformationEvent"
+      ],
+      "type": "string"
+     }
+    },
+    "required": [
+     "type"
+    ],
+    "type": "object"
+   },
    "MagnetCheck": {
     "additionalProperties": false,
     "properties": {
@@ -655,6 +678,307 @@ public let openAPIDocument = #"""
     "x-role": "viewer"
    }
   },
+  "/api/ledger/events": {
+   "post": {
+    "parameters": [
+     {
+      "description": "ORGANISATION:ROLE to act as (viewer, operator, auditor, admin); honoured only on a loopback server without tokens, refused (400) with a token",
+      "in": "query",
+      "name": "as",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "example": {
+        "action": "ADD",
+        "bizLocation": {
+         "id": "irel-aluva"
+        },
+        "bizStep": "commissioning",
+        "disposition": "active",
+        "epcList": [
+         "urn:lodestone:lot:example-ox-01"
+        ],
+        "eventID": "example-commission-01",
+        "eventTime": "2027-01-02T08:00:00Z",
+        "eventTimeZoneOffset": "+00:00",
+        "lodestone:lots": [
+         {
+          "assay": {
+           "Nd": 0.681,
+           "Pr": 0.1703
+          },
+          "id": "urn:lodestone:lot:example-ox-01",
+          "material": "ndpr-oxide",
+          "origin": "IN",
+          "quantity": 1000.0,
+          "uom": "KGM"
+         }
+        ],
+        "readPoint": {
+         "id": "irel-aluva"
+        },
+        "type": "ObjectEvent"
+       },
+       "schema": {
+        "$ref": "#/components/schemas/LedgerEvents"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "413": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Import an EPCIS 2.0 document or one event in one transaction; events of another organisation need admin",
+    "tags": [
+     "ledger"
+    ],
+    "x-role": "operator"
+   }
+  },
+  "/api/ledger/lots": {
+   "get": {
+    "parameters": [
+     {
+      "description": "ORGANISATION:ROLE to act as (viewer, operator, auditor, admin); honoured only on a loopback server without tokens, refused (400) with a token",
+      "in": "query",
+      "name": "as",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Lots the caller's organisation owns, holds or was consigned (masses in kg)",
+    "tags": [
+     "ledger"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/ledger/lots/{id}/trace": {
+   "get": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "description": "ORGANISATION:ROLE to act as (viewer, operator, auditor, admin); honoured only on a loopback server without tokens, refused (400) with a token",
+      "in": "query",
+      "name": "as",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "A lot's sources and uses (depth-first, kg) and each element's share by country of origin (0–1); a lot the caller may not see is 404 like a missing one",
+    "tags": [
+     "ledger"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/api/ledger/reconcile": {
+   "get": {
+    "parameters": [
+     {
+      "description": "YYYY, YYYY-Qn or YYYY-MM",
+      "in": "query",
+      "name": "period",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "description": "scenario name (default india-2026)",
+      "in": "query",
+      "name": "scenario",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "description": "relative tolerance before a row is flagged, 0..<1 (default 0.02)",
+      "in": "query",
+      "name": "tolerance",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "description": "ORGANISATION:ROLE to act as (viewer, operator, auditor, admin); honoured only on a loopback server without tokens, refused (400) with a token",
+      "in": "query",
+      "name": "as",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Reconcile a scenario's tolling agreements over a period: shipped, made, returned, retained, shortfall (kg)",
+    "tags": [
+     "ledger"
+    ],
+    "x-role": "operator"
+   }
+  },
+  "/api/ledger/verify": {
+   "get": {
+    "parameters": [
+     {
+      "description": "ORGANISATION:ROLE to act as (viewer, operator, auditor, admin); honoured only on a loopback server without tokens, refused (400) with a token",
+      "in": "query",
+      "name": "as",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {}
+      },
+      "description": "JSON"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Recompute every hash chain and replay the history; names altered, removed, reordered or inserted records (ledger roles auditor, admin)",
+    "tags": [
+     "ledger"
+    ],
+    "x-role": "admin"
+   }
+  },
   "/api/magnets/check": {
    "post": {
     "requestBody": {
@@ -1078,6 +1402,158 @@ public let openAPIDocument = #"""
      }
     ],
     "summary": "Two runs side by side",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/ledger": {
+   "get": {
+    "parameters": [
+     {
+      "description": "ORGANISATION:ROLE to act as (viewer, operator, auditor, admin); honoured only on a loopback server without tokens, refused (400) with a token",
+      "in": "query",
+      "name": "as",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Ledger page: lots, verify status, EPCIS import form",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "viewer"
+   }
+  },
+  "/ui/ledger/import": {
+   "post": {
+    "parameters": [
+     {
+      "description": "ORGANISATION:ROLE to act as (viewer, operator, auditor, admin); honoured only on a loopback server without tokens, refused (400) with a token",
+      "in": "query",
+      "name": "as",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      },
+      "multipart/form-data": {
+       "schema": {
+        "additionalProperties": {
+         "type": "string"
+        },
+        "type": "object"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Import an EPCIS document from the ledger page's form (fields file or document)",
+    "tags": [
+     "dashboard"
+    ],
+    "x-role": "operator"
+   }
+  },
+  "/ui/ledger/lots/{id}": {
+   "get": {
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "description": "ORGANISATION:ROLE to act as (viewer, operator, auditor, admin); honoured only on a loopback server without tokens, refused (400) with a token",
+      "in": "query",
+      "name": "as",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "text/html": {}
+      },
+      "description": "HTML page"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": [
+     {
+      "bearer": []
+     },
+     {
+      "cookie": []
+     }
+    ],
+    "summary": "Lot page: genealogy (ancestors, descendants) and origin shares by element",
     "tags": [
      "dashboard"
     ],

@@ -34,7 +34,7 @@ func pageHTML(_ title: String, _ body: String, refresh: Int? = nil) -> String {
     form.inline{display:inline}label{display:inline-block;margin:.3em 1em .3em 0}
     @media print{header,form,nav{display:none}body{background:#fff}main{max-width:none}}
     </style></head><body>
-    <header><strong>Lodestone</strong> &nbsp; <a href="/">Home</a><a href="/ui/scenarios">Scenarios</a><a href="/ui/runs">Runs</a><a href="/ui/compare">Compare</a><a href="/ui/reserve">Reserve</a><a href="/ui/cascade">Cascade</a><a href="/ui/magnets">Magnets</a><a href="/ui/qc">QC</a></header>
+    <header><strong>Lodestone</strong> &nbsp; <a href="/">Home</a><a href="/ui/scenarios">Scenarios</a><a href="/ui/runs">Runs</a><a href="/ui/compare">Compare</a><a href="/ui/reserve">Reserve</a><a href="/ui/cascade">Cascade</a><a href="/ui/magnets">Magnets</a><a href="/ui/qc">QC</a><a href="/ui/ledger">Ledger</a></header>
     <main><h1>\(h(title))</h1>
     \(body)
     </main></body></html>
@@ -187,6 +187,7 @@ func pageHandlers(_ state: ServerState) -> [String: Handler] {
       <li><a href="/ui/runs">Runs</a>: simulate a scenario or variant, Monte Carlo, optimised plan.</li>
       <li><a href="/ui/compare">Compare</a> two runs side by side (e.g. base vs long-ban).</li>
       <li><a href="/ui/reserve">Reserve sizing</a>, <a href="/ui/cascade">cascade design</a>, <a href="/ui/magnets">magnet checker</a>, <a href="/ui/qc">QC chart</a>.</li>
+      <li><a href="/ui/ledger">Ledger</a>: tolling lots, genealogy and origin shares, verify, EPCIS import.</li>
       </ul>
       <h2>Recent runs</h2>\(state.jobList())
       """)

@@ -71,6 +71,12 @@ public final class ServerState: Sendable {
   /// The ledger store under `--data` (`DIR/lodestone.db`), where scenarios and run results are kept.
   public let store: (any LedgerStore)?
 
+  /// The tolling ledger served under `/api/ledger` and `/ui/ledger`: over `store` with `--data`,
+  /// otherwise over a throwaway SQLite file in a fresh temporary directory (lost when the process ends).
+  public let ledger: Ledger
+  /// True when `ledger` is the throwaway store (no `--data`).
+  public let ledgerIsTemporary: Bool
+
   /// Opens the store under `--data` (creating the directory and database, applying migrations).
   public init(config: ServerConfig, logger: Logger = Logger(label: "lodestone.server")) async throws {
     self.config = config
@@ -81,6 +87,17 @@ public final class ServerState: Sendable {
       store = s
     } else {
       store = nil
+    }
+    if let store {
+      ledgerIsTemporary = false
+      ledger = Ledger(store: store, now: { Date().formatted(.iso8601) })
+    } else {
+      let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lodestone-ledger-\(UUID().uuidString)")
+      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+      let s = try SQLiteStore(path: dir.appendingPathComponent("lodestone.db").path)
+      _ = try await s.migrate()
+      ledgerIsTemporary = true
+      ledger = Ledger(store: s, now: { Date().formatted(.iso8601) })
     }
     self.scenarios = try await ScenarioLibrary(store: store)
     self.metrics = ServerMetrics()
@@ -199,7 +216,8 @@ public func buildRouter(state: ServerState) throws -> Router<LodestoneContext> {
   let router = Router(context: LodestoneContext.self)
   router.add(middleware: ErrorAndMetricsMiddleware(state: state))
   router.add(middleware: AuthMiddleware(state: state))
-  let handlers = apiHandlers(state).merging(pageHandlers(state)) { a, _ in a }
+  let handlers = apiHandlers(state).merging(pageHandlers(state)) { a, _ in a }.merging(ledgerAPIHandlers(state)) { a, _ in a }
+    .merging(ledgerPageHandlers(state)) { a, _ in a }
   for spec in routeTable {
     guard let handler = handlers[spec.key] else { throw APIError(.internalServerError, "internal", "route \(spec.key) has no handler") }
     router.on(RouterPath(spec.path), method: spec.method) { request, context -> Response in

@@ -100,6 +100,7 @@ func schemaErrors(_ value: Any?, _ schema: [String: Any], path: String = "$") ->
       ("/api/qc/chart", #"{"csv":"lot,Br [T]\nL1,1.30\nL1,1.31\nL2,1.29\nL2,1.30\nL3,1.31\nL3,1.32\n","property":"Br","chart":"xbar-r"}"#),
       ("/api/scenarios/validate", #"{"yaml":"schema-version: 1\nname: tiny\nstart: 2026-01\nmonths: 2\n"}"#),
       ("/api/jobs", #"{"kind":"cascade","feed":"Pr:25,Nd:75","cut":"Pr|Nd","purity":"99%"}"#),
+      ("/api/ledger/events", #"{"type":"ObjectEvent","eventID":"fz-1","eventTime":"2027-01-02T08:00:00Z","eventTimeZoneOffset":"+00:00","action":"ADD","bizStep":"commissioning","epcList":["urn:lodestone:lot:fz-1"],"lodestone:lots":[{"id":"urn:lodestone:lot:fz-1","material":"ndpr-oxide","quantity":1000.0,"uom":"KGM","assay":{"Nd":0.681,"Pr":0.1703},"origin":"IN"}]}"#),
     ]
     let alphabet = Array(#"{}[]":,0123456789-.eE \ntruefalsnul\u{0}ÿ€Nd|%"#.unicodeScalars)
     var rng = SplitMix64(seed: 20_261_123)
