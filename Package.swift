@@ -94,7 +94,6 @@ let package = Package(
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // The command-line interface: the only place with files, stdout and exit codes.
     .executableTarget(

@@ -1,18 +1,5 @@
-import Crypto
 import Foundation
-
-/// What a caller may do. Ordered: each role may do everything the roles before it may.
-public enum Role: String, Sendable, CaseIterable, Comparable, Codable {
-  /// Reads scenarios, runs, results and pages; runs stateless calculations (chemistry, magnets, QC).
-  case viewer
-  /// Also starts and cancels jobs and saves scenarios.
-  case `operator`
-  /// Everything, including deleting stored scenarios.
-  case admin
-
-  var rank: Int { Role.allCases.firstIndex(of: self) ?? 0 }
-  public static func < (a: Role, b: Role) -> Bool { a.rank < b.rank }
-}
+import Ledger
 
 /// Who made a request: the organisation and role of the token presented, or the local user.
 public struct Identity: Sendable, Equatable {
@@ -38,11 +25,6 @@ public struct TokenFileError: Error, Sendable, Equatable, CustomStringConvertibl
   public var column: Int
   public var message: String
   public var description: String { "\(file):\(line):\(column): \(message)" }
-}
-
-/// Lowercase hex SHA-256 of `text`'s UTF-8 bytes.
-public func sha256Hex(_ text: String) -> String {
-  SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
 }
 
 /// The API tokens the server accepts. Only their SHA-256 digests are kept in memory.
@@ -84,7 +66,7 @@ public struct TokenTable: Sendable {
         guard token.count >= 16 else {
           throw TokenFileError(file: file, line: i + 1, column: column(words[0]), message: "a token must be at least 16 characters; got \(token.count)")
         }
-        digest = sha256Hex(token)
+        digest = RecordHash.sha256(token)
       }
       byDigest[digest] = Identity(organisation: String(grant[0]), role: role, tokenID: String(digest.prefix(12)))
     }
@@ -92,12 +74,12 @@ public struct TokenTable: Sendable {
 
   /// Adds one token (for tests and embedding).
   public mutating func add(token: String, organisation: String, role: Role) {
-    let d = sha256Hex(token)
+    let d = RecordHash.sha256(token)
     byDigest[d] = Identity(organisation: organisation, role: role, tokenID: String(d.prefix(12)))
   }
 
   /// The identity of a presented token, or nil.
-  public func identity(forToken token: String) -> Identity? { byDigest[sha256Hex(token)] }
+  public func identity(forToken token: String) -> Identity? { byDigest[RecordHash.sha256(token)] }
 
   public var count: Int { byDigest.count }
 }

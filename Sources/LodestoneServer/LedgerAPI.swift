@@ -21,11 +21,7 @@ extension ServerState {
       }
       do { return try Actor.parse(asked) } catch { throw APIError.badRequest("query 'as': \(error.description)") }
     }
-    do {
-      return try Actor.parse("\(ctx.identity.organisation):\(ctx.identity.role.rawValue)")
-    } catch {
-      throw APIError(.internalServerError, "internal", "identity \(ctx.identity.organisation) has no ledger role")
-    }
+    return Actor(organisation: ctx.identity.organisation, role: ctx.identity.role)
   }
 
   /// Runs a ledger call, mapping its failures to JSON errors: denied → 403, malformed → 400,

@@ -273,7 +273,7 @@ public let openAPIDocument = #"""
   }
  },
  "info": {
-  "description": "HTTP API and dashboard of Lodestone (rare-earth magnet supply-chain planning). Errors are JSON {error, message, location?}. x-role is the least role a route needs.",
+  "description": "HTTP API and dashboard of Lodestone (rare-earth magnet supply-chain planning). Errors are JSON {error, message, location?}. x-roles lists the roles that may call a route (empty: public); roles are viewer, operator, auditor (reads and verifies, changes nothing) and admin.",
   "title": "Lodestone server",
   "version": "1.0.0"
  },
@@ -301,7 +301,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/chem/convert": {
@@ -346,7 +346,7 @@ public let openAPIDocument = #"""
     "tags": [
      "calculations"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/chem/mass": {
@@ -390,7 +390,7 @@ public let openAPIDocument = #"""
     "tags": [
      "calculations"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/compare": {
@@ -439,7 +439,7 @@ public let openAPIDocument = #"""
     "tags": [
      "jobs"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/jobs": {
@@ -464,7 +464,7 @@ public let openAPIDocument = #"""
     "tags": [
      "jobs"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    },
    "post": {
     "requestBody": {
@@ -511,7 +511,7 @@ public let openAPIDocument = #"""
     "tags": [
      "jobs"
     ],
-    "x-role": "operator"
+    "x-roles": ["operator", "admin"]
    }
   },
   "/api/jobs/{id}": {
@@ -549,7 +549,7 @@ public let openAPIDocument = #"""
     "tags": [
      "jobs"
     ],
-    "x-role": "operator"
+    "x-roles": ["operator", "admin"]
    },
    "get": {
     "parameters": [
@@ -585,7 +585,7 @@ public let openAPIDocument = #"""
     "tags": [
      "jobs"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/jobs/{id}/charts/{chart}": {
@@ -634,7 +634,7 @@ public let openAPIDocument = #"""
     "tags": [
      "jobs"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/jobs/{id}/result": {
@@ -675,7 +675,7 @@ public let openAPIDocument = #"""
     "tags": [
      "jobs"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/ledger/events": {
@@ -767,7 +767,7 @@ public let openAPIDocument = #"""
     "tags": [
      "ledger"
     ],
-    "x-role": "operator"
+    "x-roles": ["operator", "admin"]
    }
   },
   "/api/ledger/lots": {
@@ -809,7 +809,7 @@ public let openAPIDocument = #"""
     "tags": [
      "ledger"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/ledger/lots/{id}/trace": {
@@ -859,7 +859,7 @@ public let openAPIDocument = #"""
     "tags": [
      "ledger"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/ledger/reconcile": {
@@ -934,7 +934,7 @@ public let openAPIDocument = #"""
     "tags": [
      "ledger"
     ],
-    "x-role": "operator"
+    "x-roles": ["operator", "auditor", "admin"]
    }
   },
   "/api/ledger/verify": {
@@ -976,7 +976,7 @@ public let openAPIDocument = #"""
     "tags": [
      "ledger"
     ],
-    "x-role": "admin"
+    "x-roles": ["auditor", "admin"]
    }
   },
   "/api/magnets/check": {
@@ -1023,7 +1023,7 @@ public let openAPIDocument = #"""
     "tags": [
      "calculations"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/qc/chart": {
@@ -1069,7 +1069,7 @@ public let openAPIDocument = #"""
     "tags": [
      "calculations"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/scenarios": {
@@ -1094,7 +1094,7 @@ public let openAPIDocument = #"""
     "tags": [
      "scenarios"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    },
    "post": {
     "requestBody": {
@@ -1140,7 +1140,7 @@ public let openAPIDocument = #"""
     "tags": [
      "scenarios"
     ],
-    "x-role": "operator"
+    "x-roles": ["operator", "admin"]
    }
   },
   "/api/scenarios/validate": {
@@ -1182,7 +1182,7 @@ public let openAPIDocument = #"""
     "tags": [
      "scenarios"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/api/scenarios/{name}": {
@@ -1217,7 +1217,7 @@ public let openAPIDocument = #"""
     "tags": [
      "scenarios"
     ],
-    "x-role": "admin"
+    "x-roles": ["admin"]
    },
    "get": {
     "parameters": [
@@ -1261,7 +1261,7 @@ public let openAPIDocument = #"""
     "tags": [
      "scenarios"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/health": {
@@ -1278,7 +1278,7 @@ public let openAPIDocument = #"""
     "tags": [
      "operations"
     ],
-    "x-role": "public"
+    "x-roles": []
    }
   },
   "/metrics": {
@@ -1309,7 +1309,7 @@ public let openAPIDocument = #"""
     "tags": [
      "operations"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/openapi.json": {
@@ -1334,7 +1334,7 @@ public let openAPIDocument = #"""
     "tags": [
      "operations"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/cascade": {
@@ -1359,7 +1359,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/compare": {
@@ -1405,7 +1405,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/ledger": {
@@ -1441,7 +1441,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/ledger/import": {
@@ -1510,7 +1510,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "operator"
+    "x-roles": ["operator", "admin"]
    }
   },
   "/ui/ledger/lots/{id}": {
@@ -1557,7 +1557,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/login": {
@@ -1574,7 +1574,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "public"
+    "x-roles": []
    },
    "post": {
     "requestBody": {
@@ -1613,7 +1613,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "public"
+    "x-roles": []
    }
   },
   "/ui/magnets": {
@@ -1638,7 +1638,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    },
    "post": {
     "requestBody": {
@@ -1688,7 +1688,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/qc": {
@@ -1713,7 +1713,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    },
    "post": {
     "requestBody": {
@@ -1763,7 +1763,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/reserve": {
@@ -1788,7 +1788,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/runs": {
@@ -1813,7 +1813,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    },
    "post": {
     "requestBody": {
@@ -1857,7 +1857,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "operator"
+    "x-roles": ["operator", "admin"]
    }
   },
   "/ui/runs/{id}": {
@@ -1895,7 +1895,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/runs/{id}/cancel": {
@@ -1951,7 +1951,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "operator"
+    "x-roles": ["operator", "admin"]
    }
   },
   "/ui/scenarios": {
@@ -1976,7 +1976,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/scenarios/save": {
@@ -2025,7 +2025,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "operator"
+    "x-roles": ["operator", "admin"]
    }
   },
   "/ui/scenarios/validate": {
@@ -2071,7 +2071,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   },
   "/ui/scenarios/{name}": {
@@ -2109,7 +2109,7 @@ public let openAPIDocument = #"""
     "tags": [
      "dashboard"
     ],
-    "x-role": "viewer"
+    "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   }
  }

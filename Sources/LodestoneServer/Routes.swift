@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
+import Ledger
 
-/// Every route the server answers, with the least role it needs. The router, the OpenAPI
+/// Every route the server answers, with the roles that may call it. The router, the OpenAPI
 /// document's test and the authorisation tests are all derived from this table.
 public let routeTable: [RouteSpec] = [
   RouteSpec(.get, "/health", nil, "liveness: status and running jobs"),
@@ -23,11 +24,11 @@ public let routeTable: [RouteSpec] = [
   RouteSpec(.post, "/api/chem/convert", .viewer, "convert a mass of one compound to another on an element basis"),
   RouteSpec(.post, "/api/magnets/check", .viewer, "knee check of magnet grades under a duty"),
   RouteSpec(.post, "/api/qc/chart", .viewer, "X̄-R, X̄-S or I-MR control chart of a specimen CSV"),
-  RouteSpec(.get, "/api/ledger/lots", .viewer, "ledger: lots visible to the caller's organisation"),
-  RouteSpec(.get, "/api/ledger/lots/:id/trace", .viewer, "ledger: a lot's genealogy back and forward, origin shares per element"),
-  RouteSpec(.get, "/api/ledger/verify", .admin, "ledger: recompute every hash chain and replay the history"),
-  RouteSpec(.post, "/api/ledger/events", .operator, "ledger: import an EPCIS 2.0 document or one event"),
-  RouteSpec(.get, "/api/ledger/reconcile", .operator, "ledger: reconcile tolling agreements over a period (?period=2027)"),
+  RouteSpec(.get, "/api/ledger/lots", ledger: .trace, "ledger: lots visible to the caller's organisation"),
+  RouteSpec(.get, "/api/ledger/lots/:id/trace", ledger: .trace, "ledger: a lot's genealogy back and forward, origin shares per element"),
+  RouteSpec(.get, "/api/ledger/verify", ledger: .verify, "ledger: recompute every hash chain and replay the history"),
+  RouteSpec(.post, "/api/ledger/events", ledger: .importDocument, "ledger: import an EPCIS 2.0 document or one event"),
+  RouteSpec(.get, "/api/ledger/reconcile", ledger: .reconcile, "ledger: reconcile tolling agreements over a period (?period=2027)"),
   RouteSpec(.get, "/", .viewer, "dashboard home"),
   RouteSpec(.get, "/ui/login", nil, "sign-in form (token → cookie)"),
   RouteSpec(.post, "/ui/login", nil, "sign in with a token"),
@@ -47,6 +48,6 @@ public let routeTable: [RouteSpec] = [
   RouteSpec(.get, "/ui/qc", .viewer, "QC chart from an uploaded CSV"),
   RouteSpec(.post, "/ui/qc", .viewer, "QC chart result"),
   RouteSpec(.get, "/ui/ledger", .viewer, "ledger: lots, verify status, EPCIS import form"),
-  RouteSpec(.post, "/ui/ledger/import", .operator, "ledger: import an EPCIS document from the form"),
-  RouteSpec(.get, "/ui/ledger/lots/:id", .viewer, "ledger: a lot's genealogy and origin shares"),
+  RouteSpec(.post, "/ui/ledger/import", ledger: .importDocument, "ledger: import an EPCIS document from the form"),
+  RouteSpec(.get, "/ui/ledger/lots/:id", ledger: .trace, "ledger: a lot's genealogy and origin shares"),
 ]

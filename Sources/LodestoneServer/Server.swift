@@ -39,16 +39,26 @@ public struct APIError: Error, Sendable {
   static func notFound(_ m: String) -> APIError { APIError(.notFound, "not-found", m) }
 }
 
-/// One route: method, path pattern (`:name` parameters), least role needed (nil: public) and what it does.
+/// One route: method, path pattern (`:name` parameters), the roles that may call it (nil: public)
+/// and what it does.
 public struct RouteSpec: Sendable {
   public var method: HTTPRequest.Method
   public var path: String
-  public var role: Role?
+  /// The roles allowed, in `Role.allCases` order; nil for a public route.
+  public var roles: [Role]?
   public var summary: String
-  public init(_ method: HTTPRequest.Method, _ path: String, _ role: Role?, _ summary: String) {
+  /// A route open to every role that `grants` `least` (nil: public).
+  public init(_ method: HTTPRequest.Method, _ path: String, _ least: Role?, _ summary: String) {
     self.method = method
     self.path = path
-    self.role = role
+    self.roles = least.map { need in Role.allCases.filter { $0.grants(need) } }
+    self.summary = summary
+  }
+  /// A ledger route: open to exactly the roles the ledger's matrix allows for `operation`.
+  public init(_ method: HTTPRequest.Method, _ path: String, ledger operation: LedgerOperation, _ summary: String) {
+    self.method = method
+    self.path = path
+    self.roles = Role.allCases.filter { operation.allowedRoles.contains($0) }
     self.summary = summary
   }
   public var key: String { "\(method.rawValue) \(path)" }
@@ -221,8 +231,10 @@ public func buildRouter(state: ServerState) throws -> Router<LodestoneContext> {
   for spec in routeTable {
     guard let handler = handlers[spec.key] else { throw APIError(.internalServerError, "internal", "route \(spec.key) has no handler") }
     router.on(RouterPath(spec.path), method: spec.method) { request, context -> Response in
-      if let need = spec.role, context.identity.role < need {
-        throw APIError(.forbidden, "forbidden", "\(spec.key) needs the \(need.rawValue) role; this token (\(context.identity.organisation)) has \(context.identity.role.rawValue)")
+      if let roles = spec.roles, !roles.contains(context.identity.role) {
+        throw APIError(
+          .forbidden, "forbidden",
+          "\(spec.key) needs one of the roles \(roles.map(\.rawValue).joined(separator: ", ")); this token (\(context.identity.organisation)) has \(context.identity.role.rawValue)")
       }
       return try await handler(request, context)
     }

@@ -18,18 +18,30 @@ func chromiumBinary() -> String? {
 let chromiumRequired = ProcessInfo.processInfo.environment["LODESTONE_REQUIRE_CHROMIUM"] == "1"
 
 /// Runs Chromium headless on `url` and returns the DOM after load; with `screenshot`, also writes a PNG there.
-func chromium(_ args: [String]) throws -> String {
+///
+/// Chromium runs on its own thread, never blocking the cooperative pool: on a 2-core machine that
+/// pool has two threads, and two tests each blocked on Chromium would starve the live server that
+/// Chromium is waiting for. A watchdog ends a Chromium still running after 120 s.
+func chromium(_ args: [String]) async throws -> String {
   guard let bin = chromiumBinary() else { return "" }
-  let p = Process()
-  p.executableURL = URL(fileURLWithPath: bin)
-  p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,2000"] + args
-  let out = Pipe()
-  p.standardOutput = out
-  p.standardError = FileHandle.nullDevice
-  try p.run()
-  let data = out.fileHandleForReading.readDataToEndOfFile()
-  p.waitUntilExit()
-  return String(decoding: data, as: UTF8.self)
+  return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<String, any Error>) in
+    Thread {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: bin)
+      p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,2000"] + args
+      let out = Pipe()
+      p.standardOutput = out
+      p.standardError = FileHandle.nullDevice
+      do { try p.run() } catch {
+        cont.resume(throwing: error)
+        return
+      }
+      DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if p.isRunning { p.terminate() } }
+      let data = out.fileHandleForReading.readDataToEndOfFile()
+      p.waitUntilExit()
+      cont.resume(returning: String(decoding: data, as: UTF8.self))
+    }.start()
+  }
 }
 
 let artefacts = packageRoot.appendingPathComponent(".build/test-artefacts")
@@ -61,22 +73,22 @@ struct ChromiumTests {
         ids.append(String(loc.split(separator: "/").last ?? ""))
       }
       for id in ids { _ = try await waitForJob(client, id) }
-      let dom = try chromium(["--dump-dom", "http://127.0.0.1:\(port)/ui/runs/\(ids[1])"])
+      let dom = try await chromium(["--dump-dom", "http://127.0.0.1:\(port)/ui/runs/\(ids[1])"])
       #expect(dom.contains("id=\"chart-sankey\""))
       #expect(dom.contains("<svg"))
       // Every cell of the library's demand table appears in the page's table.
       let demand = ban.demandTable()
       let section = dom.components(separatedBy: "id=\"table-demand\"").last ?? ""
       for row in demand.rows.prefix(4) { for cell in row where looksNumeric(cell) { #expect(section.contains(">\(cell)<"), "demand cell \(cell)") } }
-      _ = try chromium(["--screenshot=\(artefacts.appendingPathComponent("run-long-ban.png").path)", "http://127.0.0.1:\(port)/ui/runs/\(ids[1])"])
-      let cmp = try chromium(["--dump-dom", "http://127.0.0.1:\(port)/ui/compare?a=\(ids[0])&b=\(ids[1])"])
+      _ = try await chromium(["--screenshot=\(artefacts.appendingPathComponent("run-long-ban.png").path)", "http://127.0.0.1:\(port)/ui/runs/\(ids[1])"])
+      let cmp = try await chromium(["--dump-dom", "http://127.0.0.1:\(port)/ui/compare?a=\(ids[0])&b=\(ids[1])"])
       let kpis = CompareReport(a: (base.scenario, base.result), b: (ban.scenario, ban.result)).table()
       for row in kpis.rows.prefix(3) { for cell in row where looksNumeric(cell) { #expect(cmp.contains(">\(cell)<"), "compare cell \(cell)") } }
       #expect(cmp.contains("id=\"chart-a-sankey\"") && cmp.contains("id=\"chart-b-sankey\""))
-      _ = try chromium(["--screenshot=\(artefacts.appendingPathComponent("compare.png").path)", "http://127.0.0.1:\(port)/ui/compare?a=\(ids[0])&b=\(ids[1])"])
-      let home = try chromium(["--dump-dom", "http://127.0.0.1:\(port)/"])
+      _ = try await chromium(["--screenshot=\(artefacts.appendingPathComponent("compare.png").path)", "http://127.0.0.1:\(port)/ui/compare?a=\(ids[0])&b=\(ids[1])"])
+      let home = try await chromium(["--dump-dom", "http://127.0.0.1:\(port)/"])
       #expect(home.contains(ids[0]) && home.contains(ids[1]))
-      let editor = try chromium(["--dump-dom", "http://127.0.0.1:\(port)/ui/scenarios/india-2026"])
+      let editor = try await chromium(["--dump-dom", "http://127.0.0.1:\(port)/ui/scenarios/india-2026"])
       #expect(editor.contains("<textarea"))
       #expect(FileManager.default.fileExists(atPath: artefacts.appendingPathComponent("compare.png").path))
     }

@@ -10,10 +10,10 @@ import TestSupport
 @testable import LodestoneServer
 
 /// Tokens of the demo's organisations.
-private let ledgerTokens: [String: (String, LodestoneServer.Role)] = [
+private let ledgerTokens: [String: (String, Role)] = [
   "irel-admin-token-0123456789": ("irel", .admin), "irel-viewer-token-0123456789": ("irel", .viewer),
   "irel-operator-token-0123456789": ("irel", .operator), "jp-viewer-token-0123456789": ("jp-partner", .viewer),
-  "jp-operator-token-0123456789": ("jp-partner", .operator),
+  "jp-operator-token-0123456789": ("jp-partner", .operator), "irel-auditor-token-0123456789": ("irel", .auditor),
 ]
 
 private func bearer(_ token: String) -> HTTPFields {
@@ -103,6 +103,19 @@ private func json(_ r: TestResponse) -> Any? { try? JSONSerialization.jsonObject
         #expect(abs((row["shortfall_kg"] as? Double ?? 0) - 4483.990) < 0.0005)
         #expect(row["status"] as? String == "ok")
       }
+      // An auditor's token verifies and reconciles but records nothing and starts no jobs.
+      try await client.execute(uri: "/api/ledger/verify", method: .get, headers: bearer("irel-auditor-token-0123456789")) { r in
+        #expect((json(r) as? [String: Any])?["ok"] as? Bool == true)
+      }
+      try await client.execute(uri: "/api/ledger/reconcile?period=2027", method: .get, headers: bearer("irel-auditor-token-0123456789")) { r in
+        #expect(r.status == .ok)
+      }
+      try await client.execute(uri: "/api/ledger/events", method: .post, headers: bearer("irel-auditor-token-0123456789"), body: ByteBuffer(string: "{}")) { r in
+        #expect(r.status == .forbidden)
+      }
+      try await client.execute(uri: "/api/jobs", method: .post, headers: bearer("irel-auditor-token-0123456789"), body: ByteBuffer(string: #"{"kind":"simulation"}"#)) { r in
+        #expect(r.status == .forbidden)
+      }
     }
   }
 
@@ -190,7 +203,7 @@ struct LedgerPageChromiumTests {
     try await buildApplication(state: state).test(.live) { client in
       let port = try #require(client.port)
       let url = "http://127.0.0.1:\(port)/ui/ledger/lots/\(lot)?as=irel:viewer"
-      let dom = try chromium(["--dump-dom", url])
+      let dom = try await chromium(["--dump-dom", url])
       let origins = dom.components(separatedBy: "id=\"origins\"").last ?? ""
       #expect(!library.origins.isEmpty)
       for o in library.origins {
@@ -198,7 +211,7 @@ struct LedgerPageChromiumTests {
       }
       let sources = (dom.components(separatedBy: "id=\"sources\"").last ?? "").components(separatedBy: "id=\"uses\"").first ?? ""
       for s in library.sources where !s.withheld { #expect(sources.contains(">\(s.lot)</a>"), "source \(s.lot)") }
-      _ = try chromium(["--screenshot=\(artefacts.appendingPathComponent("ledger-lot.png").path)", url])
+      _ = try await chromium(["--screenshot=\(artefacts.appendingPathComponent("ledger-lot.png").path)", url])
     }
   }
 }

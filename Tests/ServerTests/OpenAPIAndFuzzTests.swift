@@ -50,10 +50,10 @@ func schemaErrors(_ value: Any?, _ schema: [String: Any], path: String = "$") ->
     let routed = Set(routeTable.map { "\($0.method.rawValue) \($0.openAPIPath)" })
     #expect(documented.subtracting(routed).sorted() == [], "documented but not routed")
     #expect(routed.subtracting(documented).sorted() == [], "routed but not documented")
-    // The documented role is the route's.
+    // The documented roles are the route's (an empty list: public).
     for spec in routeTable {
       let op = paths[spec.openAPIPath]?[spec.method.rawValue.lowercased()] as? [String: Any]
-      #expect(op?["x-role"] as? String == (spec.role?.rawValue ?? "public"), "\(spec.key)")
+      #expect(op?["x-roles"] as? [String] == (spec.roles?.map(\.rawValue) ?? []), "\(spec.key)")
     }
   }
 

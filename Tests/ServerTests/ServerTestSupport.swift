@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Ledger
 import NIOCore
 import Testing
 @testable import LodestoneServer
 
 /// One token per role, for tests.
 let roleTokens: [Role: String] = [
-  .viewer: "viewer-token-0123456789", .operator: "operator-token-0123456789", .admin: "admin-token-0123456789",
+  .viewer: "viewer-token-0123456789", .operator: "operator-token-0123456789", .auditor: "auditor-token-0123456789", .admin: "admin-token-0123456789",
 ]
 
 func makeState(requireToken: Bool = true, maxBody: Int = 1 << 20, timeout: Double = 120, data: String? = nil) async throws -> ServerState {
