@@ -80,6 +80,54 @@ final class EventCache: @unchecked Sendable {
   }
 }
 
+/// The replayed state as of given chain heads, kept between calls so that recording one event
+/// costs a check of the heads and one event applied, not a replay of the whole history.
+/// It is used only while the store's heads are exactly those it was built from (any other
+/// writer, in this process or another, moves a head and forces a full replay).
+struct Snapshot: Sendable {
+  /// chain → (sequence, hash) of its head.
+  var heads: [String: HeadMark]
+  var state: LedgerState
+  /// Every recorded event id → its chain.
+  var chains: [String: String]
+  /// The replay sort key of the last event applied (events sort by time, then recording).
+  var last: ReplayKey?
+}
+
+struct HeadMark: Sendable, Equatable {
+  var sequence: Int64
+  var hash: String
+}
+
+/// Replay order: event time (UTC), then recording time, chain and sequence.
+struct ReplayKey: Sendable, Comparable {
+  var eventTime: String, recordedAt: String, chain: String, sequence: Int64
+  init(_ r: EventRecord, _ e: LedgerEvent) {
+    eventTime = e.eventTime
+    recordedAt = r.recordedAt
+    chain = r.chain
+    sequence = r.sequence
+  }
+  static func < (a: ReplayKey, b: ReplayKey) -> Bool {
+    (a.eventTime, a.recordedAt, a.chain, a.sequence) < (b.eventTime, b.recordedAt, b.chain, b.sequence)
+  }
+}
+
+final class SnapshotCache: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: Snapshot?
+  func get() -> Snapshot? {
+    lock.lock()
+    defer { lock.unlock() }
+    return value
+  }
+  func set(_ s: Snapshot?) {
+    lock.lock()
+    value = s
+    lock.unlock()
+  }
+}
+
 /// The ledger over one store. Every call is made on behalf of an `Actor`, checked against
 /// the role matrix and written to the access log, allowed or denied.
 public struct Ledger: Sendable {
@@ -87,6 +135,7 @@ public struct Ledger: Sendable {
   /// The current time as ISO 8601 UTC (injected so tests are repeatable).
   public let now: @Sendable () -> String
   private let cache = EventCache()
+  private let snapshot = SnapshotCache()
 
   public init(store: any LedgerStore, now: @escaping @Sendable () -> String) {
     self.store = store
@@ -119,7 +168,31 @@ public struct Ledger: Sendable {
 
   /// The state after replaying every accepted event (all organisations; callers filter by visibility).
   public func state() async throws -> LedgerState {
-    try LedgerState.replay(try await loadEvents())
+    try await current().state
+  }
+
+  /// Every chain's head in the store now.
+  private func heads() async throws -> [String: HeadMark] {
+    var heads: [String: HeadMark] = [:]
+    for c in try await store.chains() {
+      if let h = try await store.head(chain: c) { heads[c] = HeadMark(sequence: h.sequence, hash: h.hash) }
+    }
+    return heads
+  }
+
+  /// The snapshot for the store's present heads: the kept one when the heads have not moved,
+  /// else a full replay of the stored history (which then becomes the kept one).
+  private func current() async throws -> Snapshot {
+    let now = try await heads()
+    if let s = snapshot.get(), s.heads == now { return s }
+    let events = try await loadEvents()
+    let s = Snapshot(
+      heads: now, state: try LedgerState.replay(events),
+      chains: Dictionary(events.map { ($0.event.eventID, $0.record.chain) }, uniquingKeysWith: { a, _ in a }),
+      last: events.map { ReplayKey($0.record, $0.event) }.max())
+    // Keep it only if nobody wrote while we read (else the next call replays again).
+    if try await heads() == now { snapshot.set(s) }
+    return s
   }
 
   /// Records `events`, each in the chain of its organisation (the actor's by default), after
@@ -136,6 +209,7 @@ public struct Ledger: Sendable {
       actor, operation, target: events.count == 1 ? events[0].eventID : "\(events.count) events",
       scope: foreign.isEmpty || actor.role == .admin
         ? nil : "events for organisation '\(foreign[0])' can only be recorded by that organisation or an admin")
+    if events.isEmpty { return [] }
     let events = events.map { e -> LedgerEvent in
       var e = e
       e.organisation = e.organisation ?? actor.organisation
@@ -147,8 +221,11 @@ public struct Ledger: Sendable {
     var attempt = 0
     while true {
       attempt += 1
-      let existing = try await loadEvents()
-      let byID = Dictionary(existing.map { ($0.event.eventID, $0.record.chain) }, uniquingKeysWith: { a, _ in a })
+      var base = try await current()
+      // From here `base` holds the only reference to the kept state, which therefore changes in
+      // place (no copy of the history's lots); it is kept again once the new events are stored.
+      snapshot.set(nil)
+      let byID = base.chains
       for e in events {
         if byID[e.eventID] != nil { throw StoreError.duplicateEvent(eventID: e.eventID) }
         if let c = e.corrects {
@@ -162,31 +239,42 @@ public struct Ledger: Sendable {
         }
       }
       let recordedAt = now()
-      var heads: [String: (sequence: Int64, hash: String)] = [:]
+      var heads = base.heads
       var records: [EventRecord] = []
       for e in events {
         let chain = e.organisation ?? actor.organisation
-        if heads[chain] == nil {
-          let h = try await store.head(chain: chain)
-          heads[chain] = (h?.sequence ?? 0, h?.hash ?? RecordHash.genesis)
-        }
-        let head = heads[chain] ?? (0, RecordHash.genesis)
+        let head = heads[chain] ?? HeadMark(sequence: 0, hash: RecordHash.genesis)
         var r = EventRecord(
           chain: chain, sequence: head.sequence + 1, eventID: e.eventID, recordedAt: recordedAt,
           body: EPCIS.json(e).canonical, previousHash: head.hash, hash: "")
         r.hash = RecordHash.expected(r)
-        heads[chain] = (r.sequence, r.hash)
+        heads[chain] = HeadMark(sequence: r.sequence, hash: r.hash)
         records.append(r)
       }
-      // Conservation and custody: the whole history with the new events must replay.
-      _ = try LedgerState.replay(existing + zip(records, events).map { ($0, $1) })
+      // Conservation and custody: the whole history with the new events must replay. When the
+      // new events come after every recorded one in replay order and correct none, that is the
+      // kept state with them applied; otherwise (a late event, a correction) a full replay.
+      let new = zip(records, events).map { (record: $0, event: $1) }
+      let keys = new.map { ReplayKey($0.record, $0.event) }
+      if events.allSatisfy({ $0.corrects == nil }), let first = keys.min(), base.last.map({ $0 < first }) ?? true {
+        for x in new.sorted(by: { ReplayKey($0.record, $0.event) < ReplayKey($1.record, $1.event) }) {
+          // A refusal leaves `base` half-applied; it is dropped and the next call replays.
+          try base.state.applyUnchecked(x.event, by: x.record.chain)
+        }
+      } else {
+        base.state = try LedgerState.replay(try await loadEvents() + new)
+      }
       do {
         try await store.append(records)
-        return records
       } catch let e as StoreError {
         if case .chainConflict = e, attempt < maxAttempts { continue }
         throw e
       }
+      for r in records { base.chains[r.eventID] = r.chain }
+      base.heads = heads
+      base.last = max(base.last ?? keys[0], keys.max() ?? keys[0])
+      snapshot.set(base)
+      return records
     }
   }
 

@@ -104,7 +104,7 @@ public struct LedgerState: Sendable {
     return lot
   }
 
-  private mutating func applyUnchecked(_ e: LedgerEvent, by org: String) throws {
+  mutating func applyUnchecked(_ e: LedgerEvent, by org: String) throws {
     switch (e.kind, e.action) {
     case (.object, .add?):
       for s in e.created {
