@@ -79,6 +79,7 @@ public enum DiagnosticCode {
     ("unused", "an entity nothing refers to (warning)"),
     ("no-route", "a demand or agreement that no link can serve (warning)"),
     ("candidate-unbuildable", "an investment candidate that cannot operate before the scenario ends (warning)"),
+    ("cascade-design", "a process's cascade block names an unknown system, cut or product, or no cascade meets its targets"),
   ]
 }
 

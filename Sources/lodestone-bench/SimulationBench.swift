@@ -6,16 +6,25 @@ import SupplyChain
 let simulationBenchmark = Benchmark(name: "engine", summary: "monthly engine throughput on generated networks (site-months per second, one core)") {
   print("sites  materials  months  processes  links  policies  balance  runs      s/run   site-months/s")
   let months = Int(ProcessInfo.processInfo.environment["ENGINE_BENCH_MONTHS"] ?? "") ?? 60
-  for (sites, materials) in [(10, 3), (50, 5), (200, 8), (1000, 10), (5000, 10)] {
+  // ENGINE_BENCH_SIZES=50x5,200x8 runs only those sizes; ENGINE_BENCH_BALANCE=on|off only one mode.
+  let env = ProcessInfo.processInfo.environment
+  let sizes = env["ENGINE_BENCH_SIZES"].map { text in
+    text.split(separator: ",").compactMap { pair -> (Int, Int)? in
+      let p = pair.split(separator: "x").compactMap { Int($0) }
+      return p.count == 2 ? (p[0], p[1]) : nil
+    }
+  } ?? [(10, 3), (50, 5), (200, 8), (1000, 10), (5000, 10)]
+  let modes = env["ENGINE_BENCH_BALANCE"].map { [$0 == "on"] } ?? [true, false]
+  for (sites, materials) in sizes {
     let s = ScenarioGenerator(sites: sites, materials: materials, months: months).make(seed: 7)
     guard let engine = try? SimulationEngine(scenario: s) else {
       print("generated scenario invalid for \(sites) sites")
       continue
     }
-    for balance in [true, false] {
+    for balance in modes {
       let runs = max(1, 20_000 / sites)
       var checksum = 0.0
-      let t = bestSeconds(repeats: 3) {
+      let t = bestSeconds(repeats: 9) {
         for _ in 0..<runs { checksum += engine.run(checkBalance: balance).demands.first?.met.last ?? 0 }
       }
       let perRun = t / Double(runs)

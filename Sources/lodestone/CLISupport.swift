@@ -14,6 +14,12 @@ struct DataError: Error, CustomStringConvertible {
   var description: String { message }
 }
 
+/// Set while a command runs with the flags of a YAML input file, whose runner reports data
+/// errors at the key they name instead of the command printing them bare.
+enum InputFileRun {
+  @TaskLocal static var active = false
+}
+
 /// Exit codes, following sysexits.h.
 enum Exit {
   static let usage = ExitCode(64)
@@ -39,6 +45,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch let e as CleanExit {
     throw e
   } catch let e as DataError {
+    // A command run from an input file: its caller locates the error in the file.
+    if InputFileRun.active { throw e }
     printError("error: " + e.message)
     throw Exit.data
   } catch let e as CocoaError {

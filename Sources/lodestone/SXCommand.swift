@@ -325,6 +325,10 @@ private func runWithInputFile<C: ParsableCommand>(_: C.Type, file: String, comma
     guard let e = entries.filter({ message.contains("--\($0.key)") }).max(by: { $0.key.count < $1.key.count }) else {
       return DataError("\(file): " + message)
     }
+    // A flag given on the command line, not in the file, has no place in it.
+    if CommandLine.arguments.contains(where: { $0 == "--\(e.key)" || $0.hasPrefix("--\(e.key)=") }) {
+      return DataError(message)
+    }
     printError(renderer.render(Diagnostics([Diagnostic(.error, "bad-value", message, location: e.location)])))
     return Exit.data
   }
@@ -352,8 +356,10 @@ private func runWithInputFile<C: ParsableCommand>(_: C.Type, file: String, comma
       throw located(C.message(for: error))
     }
     do {
-      try cmd.run()
+      try InputFileRun.$active.withValue(true) { try cmd.run() }
     } catch let e as ValidationError {
+      throw located(e.message)
+    } catch let e as DataError where !e.message.hasPrefix(file) {
       throw located(e.message)
     }
   }
@@ -368,7 +374,7 @@ private func parsePurity(_ text: String, flag: String) throws -> Double {
 private func parseCut(_ text: String, elements: [Element], alpha: [Double]) throws -> ([Element], Element) {
   let (light, heavy): ([Element], [Element])
   do { (light, heavy) = try CutText.sides(text, name: "--cut") } catch { throw ValidationError(error.description) }
-  do { return (light, try CutText.heavyKey(text, light: light, heavy: heavy, elements: elements, alpha: alpha)) } catch { throw DataError(error.description) }
+  do { return (light, try CutText.heavyKey(text, light: light, heavy: heavy, elements: elements, alpha: alpha)) } catch { throw DataError("--cut: \(error.description)") }
 }
 
 private func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }

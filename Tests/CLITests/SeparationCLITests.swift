@@ -137,6 +137,7 @@ import Testing
   @Test(arguments: [
     ("bad-design.yaml", "bad-design.yaml:4:1: error[unknown-key]: Unknown key 'scrub-flw'. Valid keys: scrub-flow"),
     ("bad-value.yaml", "bad-value.yaml:3:9: error[bad-value]: --purity-organic must be a purity in (0, 1)"),
+    ("bad-cut.yaml", "bad-cut.yaml:3:6: error[bad-value]: --cut: Cut element must be one of the feed elements (Pr, Nd); got 'Sm'."),
   ])
   func yamlErrorsAreLocated(_ name: String, _ expected: String) throws {
     let r = try runLodestone(["sx", "design", fixtureURL("separation/\(name)").path])
