@@ -222,9 +222,6 @@ public struct Ledger: Sendable {
     while true {
       attempt += 1
       var base = try await current()
-      // From here `base` holds the only reference to the kept state, which therefore changes in
-      // place (no copy of the history's lots); it is kept again once the new events are stored.
-      snapshot.set(nil)
       let byID = base.chains
       for e in events {
         if byID[e.eventID] != nil { throw StoreError.duplicateEvent(eventID: e.eventID) }
@@ -256,6 +253,9 @@ public struct Ledger: Sendable {
       // kept state with them applied; otherwise (a late event, a correction) a full replay.
       let new = zip(records, events).map { (record: $0, event: $1) }
       let keys = new.map { ReplayKey($0.record, $0.event) }
+      // From here `base` holds the only reference to the kept state, which therefore changes in
+      // place (no copy of the history's lots); it is kept again once the new events are stored.
+      snapshot.set(nil)
       if events.allSatisfy({ $0.corrects == nil }), let first = keys.min(), base.last.map({ $0 < first }) ?? true {
         for x in new.sorted(by: { ReplayKey($0.record, $0.event) < ReplayKey($1.record, $1.event) }) {
           // A refusal leaves `base` half-applied; it is dropped and the next call replays.
