@@ -18,12 +18,9 @@ public struct Organisation: Sendable, Hashable {
 /// What an actor may do, in the ledger (`LedgerOperation.allowedRoles`) and in the server's route
 /// table alike. The roles form a lattice, not a line: `viewer` reads; `operator` also records and
 /// runs jobs; `auditor` also verifies and reads the access log but changes nothing; `admin` does
-/// everything. `Comparable` orders them for display only; use `grants` to decide access.
-public enum Role: String, Sendable, CaseIterable, Comparable {
+/// everything. They are not ordered: use `grants` to decide access.
+public enum Role: String, Sendable, CaseIterable {
   case viewer, `operator`, auditor, admin
-  public static func < (a: Role, b: Role) -> Bool {
-    (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
-  }
 
   /// Whether this role may do what `need` may: admin grants everything, every role grants viewer,
   /// operator and auditor grant only themselves (an auditor starts no jobs; an operator does not audit).

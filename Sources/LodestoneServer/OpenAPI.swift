@@ -5,6 +5,29 @@
 public let openAPIDocument = #"""
 {
  "components": {
+  "requestBodies": {
+   "Form": {
+    "content": {
+     "application/x-www-form-urlencoded": {
+      "schema": {
+       "additionalProperties": {
+        "type": "string"
+       },
+       "type": "object"
+      }
+     },
+     "multipart/form-data": {
+      "schema": {
+       "additionalProperties": {
+        "type": "string"
+       },
+       "type": "object"
+      }
+     }
+    },
+    "required": true
+   }
+  },
   "responses": {
    "Error": {
     "content": {
@@ -15,6 +38,12 @@ public let openAPIDocument = #"""
      }
     },
     "description": "error"
+   },
+   "HTML": {
+    "content": {
+     "text/html": {}
+    },
+    "description": "HTML page"
    }
   },
   "schemas": {
@@ -283,20 +312,9 @@ public let openAPIDocument = #"""
    "get": {
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Dashboard home",
     "tags": [
      "dashboard"
@@ -334,14 +352,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Convert a mass between compounds on an element basis",
     "tags": [
      "calculations"
@@ -378,14 +388,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Molar mass (g/mol) and element mass fractions",
     "tags": [
      "calculations"
@@ -427,14 +429,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Compare two succeeded simulation jobs",
     "tags": [
      "jobs"
@@ -452,14 +446,6 @@ public let openAPIDocument = #"""
       "description": "JSON"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "List jobs, newest first",
     "tags": [
      "jobs"
@@ -499,14 +485,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Start a background job; 202 with its id",
     "tags": [
      "jobs"
@@ -537,14 +515,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Cancel a job",
     "tags": [
      "jobs"
@@ -573,14 +543,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "A job's status and progress fraction",
     "tags": [
      "jobs"
@@ -622,14 +584,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "One chart of a succeeded job",
     "tags": [
      "jobs"
@@ -663,14 +617,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "A succeeded job's result",
     "tags": [
      "jobs"
@@ -755,14 +701,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Import an EPCIS 2.0 document or one event in one transaction; events of another organisation need admin",
     "tags": [
      "ledger"
@@ -797,14 +735,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Lots the caller's organisation owns, holds or was consigned (masses in kg)",
     "tags": [
      "ledger"
@@ -847,14 +777,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "A lot's sources and uses (depth-first, kg) and each element's share by country of origin (0–1); a lot the caller may not see is 404 like a missing one",
     "tags": [
      "ledger"
@@ -922,14 +844,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Reconcile a scenario's tolling agreements over a period: shipped, made, returned, retained, shortfall (kg)",
     "tags": [
      "ledger"
@@ -964,14 +878,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Recompute every hash chain and replay the history; names altered, removed, reordered or inserted records (ledger roles auditor, admin)",
     "tags": [
      "ledger"
@@ -1011,14 +917,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Knee check of grades under a duty",
     "tags": [
      "calculations"
@@ -1057,14 +955,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Control chart of one column of a specimen CSV",
     "tags": [
      "calculations"
@@ -1082,14 +972,6 @@ public let openAPIDocument = #"""
       "description": "JSON"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "List scenarios: built-in and stored",
     "tags": [
      "scenarios"
@@ -1128,14 +1010,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Store a scenario or variant (refused with diagnostics if invalid)",
     "tags": [
      "scenarios"
@@ -1170,14 +1044,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Validate scenario YAML: diagnostics with line and column",
     "tags": [
      "scenarios"
@@ -1205,14 +1071,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Delete a stored scenario",
     "tags": [
      "scenarios"
@@ -1249,14 +1107,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "One scenario (JSON, or YAML with ?format=yaml)",
     "tags": [
      "scenarios"
@@ -1274,6 +1124,7 @@ public let openAPIDocument = #"""
       "description": "JSON"
      }
     },
+    "security": [],
     "summary": "Liveness: status and running jobs",
     "tags": [
      "operations"
@@ -1297,14 +1148,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Prometheus metrics, text exposition format 0.0.4",
     "tags": [
      "operations"
@@ -1322,14 +1165,6 @@ public let openAPIDocument = #"""
       "description": "JSON"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "This document",
     "tags": [
      "operations"
@@ -1341,20 +1176,9 @@ public let openAPIDocument = #"""
    "get": {
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Cascade design form",
     "tags": [
      "dashboard"
@@ -1384,23 +1208,12 @@ public let openAPIDocument = #"""
     ],
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      },
      "400": {
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Two runs side by side",
     "tags": [
      "dashboard"
@@ -1423,20 +1236,9 @@ public let openAPIDocument = #"""
     ],
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Ledger page: lots, verify status, EPCIS import form",
     "tags": [
      "dashboard"
@@ -1458,32 +1260,11 @@ public let openAPIDocument = #"""
      }
     ],
     "requestBody": {
-     "content": {
-      "application/x-www-form-urlencoded": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      },
-      "multipart/form-data": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      }
-     },
-     "required": true
+     "$ref": "#/components/requestBodies/Form"
     },
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      },
      "400": {
       "$ref": "#/components/responses/Error"
@@ -1498,14 +1279,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Import an EPCIS document from the ledger page's form (fields file or document)",
     "tags": [
      "dashboard"
@@ -1536,23 +1309,12 @@ public let openAPIDocument = #"""
     ],
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      },
      "404": {
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Lot page: genealogy (ancestors, descendants) and origin shares by element",
     "tags": [
      "dashboard"
@@ -1564,12 +1326,10 @@ public let openAPIDocument = #"""
    "get": {
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      }
     },
+    "security": [],
     "summary": "Sign-in form",
     "tags": [
      "dashboard"
@@ -1578,37 +1338,17 @@ public let openAPIDocument = #"""
    },
    "post": {
     "requestBody": {
-     "content": {
-      "application/x-www-form-urlencoded": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      },
-      "multipart/form-data": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      }
-     },
-     "required": true
+     "$ref": "#/components/requestBodies/Form"
     },
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      },
      "303": {
       "description": "redirect (303 See Other)"
      }
     },
+    "security": [],
     "summary": "Sign in with a token (sets an HttpOnly cookie)",
     "tags": [
      "dashboard"
@@ -1620,20 +1360,9 @@ public let openAPIDocument = #"""
    "get": {
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Magnet checker",
     "tags": [
      "dashboard"
@@ -1642,32 +1371,11 @@ public let openAPIDocument = #"""
    },
    "post": {
     "requestBody": {
-     "content": {
-      "application/x-www-form-urlencoded": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      },
-      "multipart/form-data": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      }
-     },
-     "required": true
+     "$ref": "#/components/requestBodies/Form"
     },
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      },
      "400": {
       "$ref": "#/components/responses/Error"
@@ -1676,14 +1384,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Magnet checker result",
     "tags": [
      "dashboard"
@@ -1695,20 +1395,9 @@ public let openAPIDocument = #"""
    "get": {
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "QC chart upload form",
     "tags": [
      "dashboard"
@@ -1717,32 +1406,11 @@ public let openAPIDocument = #"""
    },
    "post": {
     "requestBody": {
-     "content": {
-      "application/x-www-form-urlencoded": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      },
-      "multipart/form-data": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      }
-     },
-     "required": true
+     "$ref": "#/components/requestBodies/Form"
     },
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      },
      "400": {
       "$ref": "#/components/responses/Error"
@@ -1751,14 +1419,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "QC chart result",
     "tags": [
      "dashboard"
@@ -1770,20 +1430,9 @@ public let openAPIDocument = #"""
    "get": {
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Reserve sizing form",
     "tags": [
      "dashboard"
@@ -1795,20 +1444,9 @@ public let openAPIDocument = #"""
    "get": {
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Runs and the start form",
     "tags": [
      "dashboard"
@@ -1817,25 +1455,7 @@ public let openAPIDocument = #"""
    },
    "post": {
     "requestBody": {
-     "content": {
-      "application/x-www-form-urlencoded": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      },
-      "multipart/form-data": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      }
-     },
-     "required": true
+     "$ref": "#/components/requestBodies/Form"
     },
     "responses": {
      "303": {
@@ -1845,14 +1465,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Start a run (any job kind)",
     "tags": [
      "dashboard"
@@ -1874,23 +1486,12 @@ public let openAPIDocument = #"""
     ],
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      },
      "404": {
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Run page: status, charts, tables",
     "tags": [
      "dashboard"
@@ -1911,25 +1512,7 @@ public let openAPIDocument = #"""
      }
     ],
     "requestBody": {
-     "content": {
-      "application/x-www-form-urlencoded": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      },
-      "multipart/form-data": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      }
-     },
-     "required": true
+     "$ref": "#/components/requestBodies/Form"
     },
     "responses": {
      "303": {
@@ -1939,14 +1522,6 @@ public let openAPIDocument = #"""
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Cancel a run",
     "tags": [
      "dashboard"
@@ -1958,20 +1533,9 @@ public let openAPIDocument = #"""
    "get": {
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Scenario list",
     "tags": [
      "dashboard"
@@ -1982,45 +1546,16 @@ public let openAPIDocument = #"""
   "/ui/scenarios/save": {
    "post": {
     "requestBody": {
-     "content": {
-      "application/x-www-form-urlencoded": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      },
-      "multipart/form-data": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      }
-     },
-     "required": true
+     "$ref": "#/components/requestBodies/Form"
     },
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      },
      "303": {
       "description": "redirect (303 See Other)"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Save from the editor",
     "tags": [
      "dashboard"
@@ -2031,42 +1566,13 @@ public let openAPIDocument = #"""
   "/ui/scenarios/validate": {
    "post": {
     "requestBody": {
-     "content": {
-      "application/x-www-form-urlencoded": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      },
-      "multipart/form-data": {
-       "schema": {
-        "additionalProperties": {
-         "type": "string"
-        },
-        "type": "object"
-       }
-      }
-     },
-     "required": true
+     "$ref": "#/components/requestBodies/Form"
     },
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Validate in the editor",
     "tags": [
      "dashboard"
@@ -2088,23 +1594,12 @@ public let openAPIDocument = #"""
     ],
     "responses": {
      "200": {
-      "content": {
-       "text/html": {}
-      },
-      "description": "HTML page"
+      "$ref": "#/components/responses/HTML"
      },
      "404": {
       "$ref": "#/components/responses/Error"
      }
     },
-    "security": [
-     {
-      "bearer": []
-     },
-     {
-      "cookie": []
-     }
-    ],
     "summary": "Scenario editor",
     "tags": [
      "dashboard"
@@ -2112,6 +1607,14 @@ public let openAPIDocument = #"""
     "x-roles": ["viewer", "operator", "auditor", "admin"]
    }
   }
- }
+ },
+ "security": [
+  {
+   "bearer": []
+  },
+  {
+   "cookie": []
+  }
+ ]
 }
 """#

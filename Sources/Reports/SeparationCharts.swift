@@ -85,8 +85,6 @@ public enum SeparationCharts {
 
   /// The design of one cut: Xu's flows (mol RE per mol feed RE) and stage counts, the refined n + m, purities and recoveries in %.
   public static func designTable(_ d: CutDesign, system: ExtractantSystem) -> Table {
-    func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }
-    func pct(_ x: Double) -> String { fixedFormat(x * 100, decimals: 4) }
     let r = d.request
     let hk = r.heavyKey ?? 0
     let lk = r.lightKey ?? 0
@@ -133,8 +131,6 @@ public enum SeparationCharts {
 
   /// The three-outlet (side-draw) design as a quantity/value/unit table.
   public static func threeOutletTable(_ d: ThreeOutletDesign, system: ExtractantSystem) -> Table {
-    func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }
-    func pct(_ x: Double) -> String { fixedFormat(x * 100, decimals: 4) }
     let r = d.request
     func names(_ ix: [Int]) -> String { ix.map { r.elements[$0].symbol }.joined() }
     var t = Table(title: "Three-outlet design (\(system.id); flows in mol RE per mol feed RE)", columns: ["quantity", "value", "unit"])
@@ -158,3 +154,7 @@ public enum SeparationCharts {
     return t
   }
 }
+
+/// A number to 6 (or `d`) significant digits, and a fraction as a percentage to 4 decimals, for the design tables.
+private func g(_ x: Double, _ d: Int = 6) -> String { formatNumber(x, significantDigits: d) }
+private func pct(_ x: Double) -> String { fixedFormat(x * 100, decimals: 4) }
